@@ -127,6 +127,7 @@ let package = Package(
         .testTarget(
             name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine"],
             path: "Tests/VisionTokenizerEngineTests"),
+        .testTarget(name: "EvaluatorEngineTests", dependencies: ["EvaluatorEngine"], path: "Tests/EvaluatorEngineTests"),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG"],
             path: "Tests/EndToEndTests"),
