@@ -1,5 +1,6 @@
 // emu3-orchestrator: the CLI people run; composes the services into pipelines.
 import ArgumentParser
+import Foundation
 import RPC
 
 struct OrchestratorCommand: ParsableCommand {
@@ -14,7 +15,22 @@ struct OrchestratorCommand: ParsableCommand {
               emu3-orchestrator health --json
             """,
         version: emu3Version,
-        subcommands: [Health.self, Serve.self])
+        subcommands: [Generate.self, Understand.self, Tokenize.self, Detokenize.self, Health.self, Serve.self])
 }
 
-OrchestratorCommand.main()
+// Errors print as one line ("emu3-orchestrator: …") with a non-zero exit, never a stack
+// trace; --help and --version print in full.
+do {
+    var command = try OrchestratorCommand.parseAsRoot()
+    try command.run()
+} catch {
+    let code = OrchestratorCommand.exitCode(for: error)
+    if code == .success || error is CleanExit {
+        OrchestratorCommand.exit(withError: error)
+    }
+    if !(error is ExitCode) {
+        let message = OrchestratorCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        FileHandle.standardError.write(Data("emu3-orchestrator: \(message) (see --help)\n".utf8))
+    }
+    exit(code.rawValue)
+}
