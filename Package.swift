@@ -127,6 +127,9 @@ let package = Package(
         .testTarget(
             name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine"],
             path: "Tests/VisionTokenizerEngineTests"),
+        .testTarget(
+            name: "OrchestratorCoreTests", dependencies: ["OrchestratorCore", "Emu3Proto"],
+            path: "Tests/OrchestratorCoreTests"),
         .testTarget(name: "EvaluatorEngineTests", dependencies: ["EvaluatorEngine"], path: "Tests/EvaluatorEngineTests"),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG"],

@@ -48,6 +48,10 @@ public enum Methods {
         public static let cancel = "/emu3.v1.Backbone/Cancel"
         public static let score = "/emu3.v1.Backbone/Score"
     }
+    public enum Orchestrator {
+        public static let generateImage = "/emu3.v1.Orchestrator/GenerateImage"
+        public static let understand = "/emu3.v1.Orchestrator/Understand"
+    }
     public enum Evaluator {
         public static let dpoLoss = "/emu3.v1.Evaluator/DpoLoss"
     }
