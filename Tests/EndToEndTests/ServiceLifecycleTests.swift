@@ -117,3 +117,22 @@ import Testing
         for p in processes { p.stop() }
     }
 }
+
+@Suite(.serialized) struct RestartTests {
+    @Test func aKilledServiceRestartsOnTheSameIPCPathAndASecondListenerIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let url = dir.ipcURL("ev")
+        let first = try ServiceProcess(service: "evaluator", url: url)
+        try first.waitUntilServing()
+        // A second process on the same path must not hijack it.
+        let second = try ServiceProcess(service: "evaluator", url: url)
+        #expect(second.stop(signal: 0, timeoutMs: 5000) == 2)  // exits by itself: EADDRINUSE
+        #expect(second.stderr.contains("cannot listen"))
+        // SIGKILL leaves a stale socket file; a new process still starts (RELIABILITY.md I6).
+        #expect(first.stop(signal: SIGKILL) != 0)
+        let third = try ServiceProcess(service: "evaluator", url: url)
+        try third.waitUntilServing()
+        #expect(third.stop() == 0)
+    }
+}
