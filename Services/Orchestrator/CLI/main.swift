@@ -14,7 +14,7 @@ struct OrchestratorCommand: ParsableCommand {
               emu3-orchestrator health --json
             """,
         version: emu3Version,
-        subcommands: [Health.self, Serve.self])
+        subcommands: [Up.self, Down.self, Status.self, Health.self, Serve.self, Supervise.self])
 }
 
 OrchestratorCommand.main()
