@@ -101,9 +101,11 @@ let package = Package(
             path: "Services/Evaluator/Server"),
 
         // MARK: - Orchestrator
+        // fork/exec with prctl(PR_SET_PDEATHSIG) and setsid for the supervisor (`up`).
+        .target(name: "CSpawn", path: "Services/Orchestrator/CSpawn", publicHeadersPath: "include"),
         .target(
             name: "OrchestratorCore",
-            dependencies: ["RPC", "Emu3Proto", "ImageIO"],
+            dependencies: ["RPC", "Emu3Proto", "ImageIO", "CSpawn"],
             path: "Services/Orchestrator/Core"),
         .executableTarget(
             name: "emu3-orchestrator",
@@ -132,7 +134,7 @@ let package = Package(
             path: "Tests/OrchestratorCoreTests"),
         .testTarget(name: "EvaluatorEngineTests", dependencies: ["EvaluatorEngine"], path: "Tests/EvaluatorEngineTests"),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG"],
+            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG", "OrchestratorCore"],
             path: "Tests/EndToEndTests"),
     ]
 )

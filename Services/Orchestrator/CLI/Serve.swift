@@ -8,15 +8,18 @@ import RPC
 /// NNG (`/emu3.v1.Orchestrator/GenerateImage`, `/emu3.v1.Orchestrator/Understand`).
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the orchestrator's pipelines over NNG until SIGTERM.")
+        abstract: "Serve the orchestrator's pipelines over NNG until SIGTERM.",
+        discussion: """
+            The services it calls are found through EMU3_<SERVICE>_URL variables, "<service>_url"
+            keys of the --config file, or the default private ipc:// addresses.
+            """)
 
     @OptionGroup var options: ServeOptions
-    @OptionGroup var endpoints: EndpointOptions
 
     func run() throws {
         let host = try ServiceHost(descriptor: ServiceCatalog.orchestrator, options: options)
         let modelDir = try? DefaultModel.resolve(options.model)
-        let pipeline = try Pipeline(endpoints: try endpoints.resolve(), defaults: try ModelDefaults.load(from: modelDir))
+        let pipeline = try Pipeline(endpoints: try Endpoints.resolve(flags: [:], configFile: options.config), defaults: try ModelDefaults.load(from: modelDir))
         let gate = host.makeAdmissionGate(retryAfterMs: 1000)
         host.server.register(Methods.Orchestrator.generateImage, gate: gate) { (r: GenerateImageRequest, context) in
             var o = GenerateOptions(prompt: r.prompt)

@@ -15,7 +15,8 @@ struct OrchestratorCommand: ParsableCommand {
               emu3-orchestrator health --json
             """,
         version: emu3Version,
-        subcommands: [Generate.self, Understand.self, Tokenize.self, Detokenize.self, Health.self, Serve.self])
+        subcommands: [Generate.self, Understand.self, Tokenize.self, Detokenize.self,
+                      Up.self, Down.self, Status.self, Health.self, Serve.self, Supervise.self])
 }
 
 // Errors print as one line ("emu3-orchestrator: …") with a non-zero exit, never a stack
