@@ -16,9 +16,11 @@ Files written:
   nfc_goldens.jsonl        {"text", "ids", "ids_raw"}
   qwen_decode_goldens.jsonl {"ids", "text"}                   tiktoken decode(errors="replace")
   tiny_tokenizer.json      byte-level BPE, NFC normaliser, Split(Qwen regex)+ByteLevel, [a, b] merges
-  tiny_goldens.jsonl       {"text", "ids", "ids_special"}     tokenizers; ids = specials as text
   tiny_tokenizer_gpt2.json the same model, ByteLevel(GPT-2 regex) pre-tokenizer, "a b" merges
-  tiny_gpt2_goldens.jsonl  {"text", "ids", "ids_special"}
+  tiny_goldens.jsonl       {"text", "ids", "ids_special", "gpt2_ids", "gpt2_ids_special",
+                            "qwen_pieces", "gpt2_pieces"}     tokenizers; ids = specials as text,
+                           ids_special = specials recognised; *_pieces = UTF-8 byte lengths of the
+                           pieces of a bare regex Split (Oniguruma), to test the scanners directly
   tiny_decode_goldens.jsonl {"file", "ids", "text", "text_skip"} tokenizers decode
   MANIFEST.json            sha256 and size of each file
 
@@ -45,6 +47,7 @@ QWEN_PATTERN = (
     r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
 )
 VOCAB_SHA256 = "b2b1b8dfb5cc5f024bafc373121c6aba3f66f9a5a0269e243470a1de16a33186"
+GPT2_PATTERN = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 TINY_VOCAB_SIZE = 2000
 TINY_VISUAL_TOKENS = 64
 
@@ -152,16 +155,35 @@ def gpt2_variant(tok):
     return Tokenizer.from_str(text), text
 
 
-def hf_goldens(tok, corpus, path):
+def hf_encodings(tok, text):
+    tok.encode_special_tokens = True
+    plain = tok.encode(text, add_special_tokens=False).ids
+    tok.encode_special_tokens = False
+    special = tok.encode(text, add_special_tokens=False).ids
+    assert tok.decode(plain, skip_special_tokens=False) == text, repr(text)
+    return plain, special
+
+
+def piece_lengths(splitter, text):
+    """UTF-8 byte lengths of the pieces a regex Split makes of `text` (Oniguruma semantics)."""
+    pieces = splitter.pre_tokenize_str(text)
+    assert "".join(p for p, _ in pieces) == text
+    return [len(p.encode()) for p, _ in pieces]
+
+
+def hf_goldens(tiny, tiny_gpt2, corpus, path):
+    """One row per corpus line: ids from both tiny tokenizers and the pre-tokenizer pieces."""
+    qwen_split = pre_tokenizers.Split(Regex(QWEN_PATTERN), behavior="isolated", invert=False)
+    gpt2_split = pre_tokenizers.Split(Regex(GPT2_PATTERN), behavior="isolated", invert=False)
     rows = []
     for text in corpus:
-        tok.encode_special_tokens = True
-        plain = tok.encode(text, add_special_tokens=False).ids
-        tok.encode_special_tokens = False
-        special = tok.encode(text, add_special_tokens=False).ids
-        assert tok.decode(plain, skip_special_tokens=False) == text, repr(text)
-        rows.append({"text": text, "ids": plain, "ids_special": special})
-    tok.encode_special_tokens = False
+        ids, ids_special = hf_encodings(tiny, text)
+        gpt2_ids, gpt2_ids_special = hf_encodings(tiny_gpt2, text)
+        rows.append({
+            "text": text, "ids": ids, "ids_special": ids_special,
+            "gpt2_ids": gpt2_ids, "gpt2_ids_special": gpt2_ids_special,
+            "qwen_pieces": piece_lengths(qwen_split, text), "gpt2_pieces": piece_lengths(gpt2_split, text),
+        })
     write_jsonl(path, rows)
 
 
@@ -219,8 +241,7 @@ def main():
     tiny_gpt2, gpt2_text = gpt2_variant(tiny)
     with open(os.path.join(args.out, "tiny_tokenizer_gpt2.json"), "w", encoding="utf-8") as f:
         f.write(gpt2_text + "\n")
-    hf_goldens(tiny, corpus, os.path.join(args.out, "tiny_goldens.jsonl"))
-    hf_goldens(tiny_gpt2, corpus, os.path.join(args.out, "tiny_gpt2_goldens.jsonl"))
+    hf_goldens(tiny, tiny_gpt2, corpus, os.path.join(args.out, "tiny_goldens.jsonl"))
     hf_decode_goldens([("tiny_tokenizer.json", tiny)], os.path.join(args.out, "tiny_decode_goldens.jsonl"))
     write_manifest(args.out)
     for name in sorted(os.listdir(args.out)):
