@@ -60,6 +60,15 @@ public struct WeightMatrix: @unchecked Sendable {
         self.init(owner: buffer, base: UnsafeRawPointer(buffer.pointer), dtype: dtype, rows: rows, cols: cols)
     }
 
+    /// The same memory viewed as [rows, cols] (same element count).
+    public func reshaped(rows: Int, cols: Int) -> WeightMatrix {
+        precondition(rows * cols == self.rows * self.cols, "reshape [\(self.rows), \(self.cols)] → [\(rows), \(cols)]")
+        return WeightMatrix(owner: owner, base: base, dtype: dtype, rows: rows, cols: cols)
+    }
+
+    /// Whether both views start at the same memory.
+    public func sharesStorage(with other: WeightMatrix) -> Bool { base == other.base }
+
     /// Bytes spanned by the matrix.
     public var byteCount: Int { rows * cols * dtype.byteSize }
 
