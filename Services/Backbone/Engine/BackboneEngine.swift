@@ -13,17 +13,21 @@ public final class BackboneEngine: Sendable {
     public let configuration: Emu3TextConfiguration
     /// The decoder.
     public let model: Emu3Model
+    /// Prompt tokens per stream in one forward pass (bounds activation memory on long inputs).
+    public let prefillChunk: Int
     private let logger: Logger
 
     /// Wraps weights from `source` (views, no copies).
     /// - Parameters:
     ///   - threads: workers for the kernels; also sets OpenBLAS's thread count (process-wide).
+    ///   - prefillChunk: prompt tokens per stream and forward pass (≥ 1).
     /// - Throws: `BackboneError` naming the missing/mis-shaped tensor.
     public init(
         configuration: Emu3TextConfiguration, source: TensorSource, threads: ComputeThreads = .available,
-        logger: Logger = Logger(label: "emu3.backbone.engine")
+        prefillChunk: Int = 512, logger: Logger = Logger(label: "emu3.backbone.engine")
     ) throws(BackboneError) {
         threads.configureBLAS()
+        self.prefillChunk = max(1, prefillChunk)
         self.configuration = configuration
         model = try Emu3Model(configuration: configuration, source: source, threads: threads)
         self.logger = logger
@@ -46,7 +50,7 @@ public final class BackboneEngine: Sendable {
     ) throws(BackboneError) -> GenerationResult {
         let (limit, layout) = try RequestValidation.generation(request, config: configuration)
         let result = try Generator(model: model, request: request, newTokenLimit: limit, layout: layout,
-                                   control: control, progress: progress).run()
+                                   control: control, progress: progress, prefillChunk: prefillChunk).run()
         logger.debug("generated", metadata: [
             "tokens.in": "\(request.prompt.count)", "tokens.out": "\(result.ids.count)",
             "finish": "\(result.finishReason.rawValue)",
@@ -57,7 +61,7 @@ public final class BackboneEngine: Sendable {
     /// Per-token log-probabilities of each item's continuation given its context.
     /// - Throws: `BackboneError` for bad ids or lengths, `.cancelled`, `.deadlineExceeded`.
     public func score(_ items: [ScoreItem], control: GenerationControl? = nil) throws(BackboneError) -> [TokenLogProbs] {
-        try Scorer(model: model, control: control).score(items)
+        try Scorer(model: model, control: control, chunk: prefillChunk).score(items)
     }
 
     /// Logits of one sequence (no cache kept): the last position's, or every position's.
@@ -71,7 +75,7 @@ public final class BackboneEngine: Sendable {
         var hidden: [Tensor] = []
         var start = 0
         while start < tokens.count {
-            let end = min(tokens.count, start + Generator.prefillChunk)
+            let end = min(tokens.count, start + prefillChunk)
             let out: HiddenSelection = allPositions ? .all : (end == tokens.count ? .last : .none)
             let h = try model.forward([StreamStep(cache: cache, tokens: Array(tokens[start..<end]), output: out)],
                                       workspace: ws)[0]

@@ -11,7 +11,7 @@ struct Generator {
     let control: GenerationControl?
     let progress: ((GenerationProgress) -> Void)?
     /// Prompt tokens per forward pass and stream (bounds activation memory on long prompts).
-    static let prefillChunk = 512
+    let prefillChunk: Int
 
     func run() throws(BackboneError) -> GenerationResult {
         let c = model.configuration
@@ -83,7 +83,7 @@ struct Generator {
 
     /// Feeds every stream's pending tokens (chunked) and returns each stream's last hidden state.
     private func forwardPending(_ streams: inout [Stream], _ ws: ForwardWorkspace) throws(BackboneError) -> [Tensor] {
-        let chunk = Self.prefillChunk
+        let chunk = prefillChunk
         while streams.contains(where: { $0.pending.count > chunk }) {
             var steps: [StreamStep] = []
             for i in streams.indices {

@@ -28,7 +28,7 @@ struct Scorer {
     let model: Emu3Model
     let control: GenerationControl?
     /// Tokens per forward pass.
-    static let chunk = 512
+    let chunk: Int
     /// Rows of logits materialised at once.
     static let logitBlock = 128
 
@@ -57,11 +57,11 @@ struct Scorer {
         }
         for (i, item) in items.enumerated() {
             let n = fed(item).count
-            if n > Self.chunk {
+            if n > chunk {
                 results[i] = try scoreLong(item, ws)
                 continue
             }
-            if groupRows + n > Self.chunk { try flush() }
+            if groupRows + n > chunk { try flush() }
             group.append(i)
             groupRows += n
         }
@@ -79,7 +79,7 @@ struct Scorer {
         var start = 0
         while start < tokens.count {
             try control?.check(tokensDone: 0)
-            let end = min(tokens.count, start + Self.chunk)
+            let end = min(tokens.count, start + chunk)
             let needed = end > item.context.count - 1
             let step = StreamStep(cache: cache, tokens: Array(tokens[start..<end]), output: needed ? .all : .none)
             let hidden = try model.forward([step], workspace: ws)[0]
