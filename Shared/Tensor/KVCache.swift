@@ -86,12 +86,11 @@ public final class KVCache {
     /// - Parameter padding: per new slot, whether it is padding (nil: none is).
     public func commit(_ tokens: Int, padding: [Bool]? = nil) {
         precondition(count + tokens <= capacity)
-        if let padding {
-            precondition(padding.count == tokens)
-            if isPadding.isEmpty && padding.contains(true) { isPadding = Array(repeating: false, count: count) }
-            if !isPadding.isEmpty { isPadding += padding }
-        } else if !isPadding.isEmpty {
-            isPadding += Array(repeating: false, count: tokens)
+        precondition(padding == nil || padding!.count == tokens)
+        let tracked = !isPadding.isEmpty
+        if tracked || padding?.contains(true) == true {
+            if !tracked { isPadding = Array(repeating: false, count: count) }
+            isPadding += padding ?? Array(repeating: false, count: tokens)
         }
         count += tokens
     }

@@ -60,6 +60,15 @@ public struct WeightMatrix: @unchecked Sendable {
         self.init(owner: buffer, base: UnsafeRawPointer(buffer.pointer), dtype: dtype, rows: rows, cols: cols)
     }
 
+    /// Copies raw little-endian bytes of `dtype` into new aligned memory.
+    /// - Precondition: `bytes.count == rows * cols * dtype.byteSize`.
+    public init(copying bytes: UnsafeRawBufferPointer, dtype: DType, rows: Int, cols: Int) {
+        precondition(bytes.count == rows * cols * dtype.byteSize, "\(bytes.count) bytes for [\(rows), \(cols)] \(dtype)")
+        let buffer = WeightBuffer(byteCount: bytes.count)
+        if let src = bytes.baseAddress { buffer.pointer.copyMemory(from: src, byteCount: bytes.count) }
+        self.init(owner: buffer, base: UnsafeRawPointer(buffer.pointer), dtype: dtype, rows: rows, cols: cols)
+    }
+
     /// The same memory viewed as [rows, cols] (same element count).
     public func reshaped(rows: Int, cols: Int) -> WeightMatrix {
         precondition(rows * cols == self.rows * self.cols, "reshape [\(self.rows), \(self.cols)] → [\(rows), \(cols)]")

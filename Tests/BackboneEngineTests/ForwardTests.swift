@@ -111,6 +111,27 @@ struct ForwardTests {
         }
     }
 
+    @Test("decoding after a left-padded prefill keeps the padding masked")
+    func decodeAfterPadding() throws {
+        let model = TinyModel(seed: 10)
+        let engine = try model.engine()
+        let prompt = Array(Self.sequence[0..<6])
+        let cache = engine.model.makeCache(initialCapacity: 4)
+        let ws = ForwardWorkspace()
+        var h = try engine.model.forward(
+            [StreamStep(cache: cache, tokens: [0, 0, 0] + prompt, padding: [true, true, true] + Array(repeating: false, count: 6),
+                        output: .last)], workspace: ws)
+        var seq = prompt
+        for next: Int32 in [11, 12, 13, 14] {
+            let alone = model.referenceLogits(seq).last!
+            #expect(maxAbsDiff(engine.model.logits(h[0], workspace: ws).scalars, alone) <= f32RelativeTolerance * maxAbs(alone))
+            h = try engine.model.forward([StreamStep(cache: cache, tokens: [next], output: .last)], workspace: ws)
+            seq.append(next)
+        }
+        #expect(cache.isPadding == [true, true, true] + Array(repeating: false, count: 10))
+        #expect(cache.nextPosition == 10)
+    }
+
     @Test("rows kernel and GEMM path agree on a longer prompt (m above the row-kernel limit)")
     func gemmPathAgrees() throws {
         let model = TinyModel(seed: 12, dtype: .bf16)

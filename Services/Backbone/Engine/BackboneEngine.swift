@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Tensor
 
@@ -16,6 +17,19 @@ public final class BackboneEngine: Sendable {
     /// Prompt tokens per stream in one forward pass (bounds activation memory on long inputs).
     public let prefillChunk: Int
     private let logger: Logger
+
+    /// Loads `config.json` and the safetensors weights (single or sharded) of `directory`.
+    /// - Throws: `BackboneError` — unreadable/invalid config, corrupt or truncated weight files
+    ///   (`.weightsUnreadable` naming the file and tensor), missing or mis-shaped tensors.
+    public convenience init(
+        modelDirectory directory: URL, threads: ComputeThreads = .available, prefillChunk: Int = 512,
+        logger: Logger = Logger(label: "emu3.backbone.engine")
+    ) throws(BackboneError) {
+        let configuration = try Emu3TextConfiguration(contentsOf: directory.appendingPathComponent("config.json"))
+        let source = try SafeTensorsSource(directory: directory)
+        try self.init(configuration: configuration, source: source, threads: threads, prefillChunk: prefillChunk,
+                      logger: logger)
+    }
 
     /// Wraps weights from `source` (views, no copies).
     /// - Parameters:
