@@ -24,7 +24,9 @@ struct TestRandom {
 
 /// A small random Emu3 backbone built in memory: 40 ids (pad 0, bos 1, eos 2, eol 3, eof 4,
 /// image token 5, image start 6, image end 7, visual 8..<40).
-struct TinyModel {
+/// `@unchecked Sendable`: shared instances are never mutated after `init` (tests that remove
+/// tensors build their own).
+struct TinyModel: @unchecked Sendable {
     static let tokens = Emu3SpecialTokens(
         pad: 0, bos: 1, eos: [2], eol: 3, eof: 4, imageToken: 5, imageStart: 6, imageEnd: 7, visualIds: Array(8..<40))
 
@@ -77,7 +79,7 @@ struct TinyModel {
     private(set) var prefixName = "model."
     private(set) var headName = "lm_head.weight"
 
-    func engine(threads: Int = 2, prefillChunk: Int = 512) throws -> BackboneEngine {
+    func engine(threads: Int = 2, prefillChunk: Int = 512) throws(BackboneError) -> BackboneEngine {
         try BackboneEngine(configuration: config, source: source, threads: ComputeThreads(threads), prefillChunk: prefillChunk)
     }
 
