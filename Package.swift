@@ -7,6 +7,13 @@ import PackageDescription
 /// forward passes on tiny checkpoints, and unoptimised Swift loops are 20-50x slower.
 let engineSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// What every service executable links besides its engine.
+let serverDependencies: [Target.Dependency] = [
+    "RPC", "Emu3Proto",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
 let package = Package(
     name: "emu3-swift",
     platforms: [.macOS(.v14)],
@@ -61,7 +68,7 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-text-tokenizer",
-            dependencies: ["TextTokenizerEngine", "RPC", "Emu3Proto"],
+            dependencies: ["TextTokenizerEngine"] + serverDependencies,
             path: "Services/TextTokenizer/Server"),
 
         // MARK: - Backbone
@@ -72,7 +79,7 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-backbone",
-            dependencies: ["BackboneEngine", "RPC", "Emu3Proto"],
+            dependencies: ["BackboneEngine"] + serverDependencies,
             path: "Services/Backbone/Server"),
 
         // MARK: - Vision tokenizer
@@ -83,14 +90,14 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-vision-tokenizer",
-            dependencies: ["VisionTokenizerEngine", "RPC", "Emu3Proto"],
+            dependencies: ["VisionTokenizerEngine"] + serverDependencies,
             path: "Services/VisionTokenizer/Server"),
 
         // MARK: - Evaluator (scoring, DPO pairs)
         .target(name: "EvaluatorEngine", path: "Services/Evaluator/Engine"),
         .executableTarget(
             name: "emu3-evaluator",
-            dependencies: ["EvaluatorEngine", "RPC", "Emu3Proto"],
+            dependencies: ["EvaluatorEngine"] + serverDependencies,
             path: "Services/Evaluator/Server"),
 
         // MARK: - Orchestrator
@@ -100,7 +107,7 @@ let package = Package(
             path: "Services/Orchestrator/Core"),
         .executableTarget(
             name: "emu3-orchestrator",
-            dependencies: ["OrchestratorCore", "RPC", "Emu3Proto"],
+            dependencies: ["OrchestratorCore"] + serverDependencies,
             path: "Services/Orchestrator/CLI"),
 
         // MARK: - Tests
@@ -120,6 +127,10 @@ let package = Package(
         .testTarget(
             name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine"],
             path: "Tests/VisionTokenizerEngineTests"),
+        .testTarget(
+            name: "OrchestratorCoreTests", dependencies: ["OrchestratorCore", "Emu3Proto"],
+            path: "Tests/OrchestratorCoreTests"),
+        .testTarget(name: "EvaluatorEngineTests", dependencies: ["EvaluatorEngine"], path: "Tests/EvaluatorEngineTests"),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG"],
             path: "Tests/EndToEndTests"),
