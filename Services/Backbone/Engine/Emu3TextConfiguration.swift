@@ -39,11 +39,14 @@ public struct Emu3TextConfiguration: Sendable, Equatable {
     /// Reads and validates `config.json`.
     /// - Throws: `BackboneError.configUnreadable`, `.invalidConfig`, `.unsupportedConfig`.
     public init(contentsOf url: URL) throws(BackboneError) {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw .configUnreadable(path: url.path, reason: "no such file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .configUnreadable(path: url.path, reason: String(describing: error))
+            throw .configUnreadable(path: url.path, reason: error.localizedDescription)
         }
         try self.init(json: data)
     }
