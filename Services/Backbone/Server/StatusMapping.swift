@@ -10,8 +10,8 @@ extension BackboneError: StatusConvertible {
         case .cancelled: .cancelled
         case .deadlineExceeded: .deadlineExceeded
         // Load-time failures: the process never becomes ready (exit 3); not sent to clients.
-        case .configUnreadable, .invalidConfig, .unsupportedConfig, .missingTensor, .tensorShape, .tensorDType,
-             .weightsUnreadable:
+        case .weightsUnreadable: .dataLoss
+        case .configUnreadable, .invalidConfig, .unsupportedConfig, .missingTensor, .tensorShape, .tensorDType:
             .failedPrecondition
         }
     }
