@@ -10,9 +10,11 @@ struct BackboneCommand: ParsableCommand {
             Example:
               emu3-backbone serve                     # ipc:// in a private runtime directory
               emu3-backbone serve --listen tcp://127.0.0.1:7100 --print-config
+              emu3-backbone logits --model DIR --tokens 1,2,3 --out logits.npy
+              emu3-backbone generate --model DIR --tokens 1,2,3 --max-new 16
             """,
         version: emu3Version,
-        subcommands: [Serve.self])
+        subcommands: [Serve.self, LogitsCommand.self, GenerateCommand.self])
 }
 
 BackboneCommand.main()
