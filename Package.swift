@@ -52,7 +52,14 @@ let package = Package(
             name: "Tensor", dependencies: ["COpenBLAS", "CKernels"], path: "Shared/Tensor",
             swiftSettings: engineSwiftSettings),
         .target(name: "SafeTensors", path: "Shared/SafeTensors", swiftSettings: engineSwiftSettings),
-        .target(name: "ImageIO", dependencies: ["CPNG"], path: "Shared/ImageIO"),
+        // libpng calls behind setjmp (Swift cannot call setjmp safely); used only by ImageIO.
+        .target(
+            name: "CPNGShim", path: "Shared/CPNGShim",
+            publicHeadersPath: "include",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
+        .target(name: "ImageIO", dependencies: ["CPNG", "CPNGShim"], path: "Shared/ImageIO",
+                swiftSettings: engineSwiftSettings),
         .target(name: "Emu3Testing", dependencies: ["RPC", "Emu3Proto", "NNG"], path: "Shared/Emu3Testing"),
 
         // MARK: - Text tokenizer
@@ -83,7 +90,11 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-vision-tokenizer",
-            dependencies: ["VisionTokenizerEngine", "RPC", "Emu3Proto"],
+            dependencies: [
+                "VisionTokenizerEngine", "ImageIO", "RPC", "Emu3Proto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Services/VisionTokenizer/Server"),
 
         // MARK: - Evaluator (scoring, DPO pairs)
@@ -118,7 +129,7 @@ let package = Package(
             name: "BackboneEngineTests", dependencies: ["BackboneEngine"],
             path: "Tests/BackboneEngineTests"),
         .testTarget(
-            name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine"],
+            name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine", "Tensor", "ImageIO"],
             path: "Tests/VisionTokenizerEngineTests"),
         .testTarget(
             name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG"],
