@@ -112,7 +112,8 @@ def make_resize(out, rng):
     for name, arr in sources.items():
         write(f"{out}/resize/{name}.png", png_bytes(Image.fromarray(arr, "RGB")))
     targets = [
-        ("src-61x47", 128, 96, "up both"), ("src-61x47", 20, 15, "down both"), ("src-61x47", 100, 30, "up x, down y"),
+        ("src-61x47", 128, 96, "up both"), ("src-61x47", 20, 15, "down both"), ("src-61x47", 100, 30, "up x, down y (Pillow 13: vertical pass first)"),
+        ("src-61x47", 50, 12, "down both, y more (vertical first)"),
         ("src-61x47", 7, 5, "strong down"), ("src-61x47", 80, 47, "width only"), ("src-61x47", 61, 90, "height only"),
         ("src-61x47", 61, 47, "identity"), ("src-200x150", 87, 65, "down 2.3x"), ("src-200x150", 40, 150, "down 5x, height kept"),
     ]

@@ -1,7 +1,12 @@
 // Bicubic resize bit-exact with Pillow's `Image.resize(size, BICUBIC)` on RGB images
-// (Pillow src/libImaging/Resample.c: precompute_coeffs, normalize_coeffs_8bpc,
-// ImagingResampleHorizontal_8bpc / Vertical_8bpc). The reference processor resizes with it
-// (spec §4.1 step 3; pitfall §9.15: a float bicubic does not match).
+// (Pillow 13.0.0 src/libImaging/Resample.c: precompute_coeffs, normalize_coeffs_8bpc,
+// ImagingResample{Horizontal,Vertical}_8bpc, ImagingResampleInner). The reference processor
+// resizes with it (spec §4.1 step 3; pitfall §9.15: a float bicubic does not match).
+//
+// Pass order: Pillow ≤ 11 always ran the horizontal pass first (what spec §4.1 describes);
+// Pillow 13 (the reference installed here) runs the vertical pass first when the height shrinks
+// by more than twice as many pixels as the width does. The 8-bit rounding between passes makes
+// the order visible (up to 3 levels), so we follow Pillow 13.
 
 /// Pillow-exact resampling of RGB8 images.
 public enum BicubicResize {
@@ -10,8 +15,9 @@ public enum BicubicResize {
 
     /// Resizes with Pillow's BICUBIC filter (a = −0.5, support 2, antialiased when shrinking).
     ///
-    /// Separable: the horizontal pass runs first and its result is rounded and clamped to
-    /// 8 bits, then the vertical pass. A pass whose size does not change is skipped, as in
+    /// Separable: one pass per axis, the intermediate rounded and clamped to 8 bits. The
+    /// horizontal pass runs first unless the height shrinks by more than twice as many pixels
+    /// as the width (Pillow 13's rule). A pass whose size does not change is skipped, as in
     /// Pillow; if neither changes the image is returned as it is.
     /// - Parameters:
     ///   - image: the source.
@@ -21,14 +27,17 @@ public enum BicubicResize {
     /// - Throws: `ImageIOError.zeroSize` for a non-positive target.
     public static func resize(_ image: RGBImage, width: Int, height: Int) throws(ImageIOError) -> RGBImage {
         guard width > 0, height > 0 else { throw .zeroSize(width: width, height: height) }
+        let shrinkY = image.height - height, shrinkX = image.width - width
+        let horizontalFirst = !(shrinkY > 0 && shrinkY > shrinkX * 2)
         var current = image
-        if width != current.width {
-            let taps = Taps(inputSize: current.width, outputSize: width)
-            current = try horizontalPass(current, taps: taps)
+        if horizontalFirst, width != current.width {
+            current = try horizontalPass(current, taps: Taps(inputSize: current.width, outputSize: width))
         }
         if height != current.height {
-            let taps = Taps(inputSize: current.height, outputSize: height)
-            current = try verticalPass(current, taps: taps)
+            current = try verticalPass(current, taps: Taps(inputSize: current.height, outputSize: height))
+        }
+        if width != current.width {
+            current = try horizontalPass(current, taps: Taps(inputSize: current.width, outputSize: width))
         }
         return current
     }
