@@ -12,10 +12,11 @@ public enum Conv2DKernel {
     ///
     /// x [Cin, H, W], weight [Cout, Cin·kh·kw], bias [Cout] or nil → out [Cout, outH, outW].
     /// `accumulate`: add into `out` instead of overwriting it (bias is still added).
+    /// `bandBudget`: largest im2col band in floats (tests use small values to force bands).
     public static func forward(
         input x: UnsafePointer<Float>, geometry g: Conv2DGeometry, weight: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, outChannels: Int, output out: UnsafeMutablePointer<Float>,
-        accumulate: Bool = false
+        accumulate: Bool = false, bandBudget: Int = bandBudget
     ) {
         precondition(g.inChannels > 0 && g.inHeight > 0 && g.inWidth > 0 && outChannels > 0, "empty conv")
         precondition(g.stride >= 1 && g.upsample >= 1 && g.outHeight > 0 && g.outWidth > 0, "bad conv geometry")

@@ -33,9 +33,10 @@ public enum SpatialAttentionKernel {
     /// residual[C, N] += out_proj(attention(x)), where x [C, N] is the normalised input.
     ///
     /// For each head h of width d = C / heads: A = softmax_j(q_i · k_j / √d), o_i = Σ_j A_ij v_j.
+    /// `scoreBudget` bounds the score band in floats (tests use small values to force bands).
     public static func addAttention(
         normalized x: UnsafePointer<Float>, channels c: Int, pixels n: Int, heads: Int, weights w: Weights,
-        residual: UnsafeMutablePointer<Float>
+        residual: UnsafeMutablePointer<Float>, scoreBudget: Int = scoreBudget
     ) {
         precondition(heads > 0 && c % heads == 0 && n > 0, "bad attention shape")
         let d = c / heads
