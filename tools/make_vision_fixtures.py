@@ -14,6 +14,7 @@ Layout written under --out:
   png/      PNGs of every colour type / depth / tRNS / Adam7 and their RGB8 goldens (cases.json)
   models/tiny-a/  transformers naming, F16 storage (weights are F16-exact), spatial 4, temporal 4
   models/tiny-b/  original BAAI naming (spec §3.8 renamed back), BF16 storage, spatial 8, temporal 2
+  keys/     the full-size key lists (both namings) copied from the spec directory
      each: config.json, preprocessor_config.json, model.safetensors, golden.safetensors,
            golden.json, inputs/*.png
 """
@@ -418,7 +419,12 @@ def write_manifest(out):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default="Tests/Fixtures/vision")
+    parser.add_argument("--spec-dir", default="/work/shared/spec", help="where EMU3_vq_keys_full_*.tsv live")
     args = parser.parse_args()
+    for naming in ("original", "transformers"):
+        name = f"EMU3_vq_keys_full_{naming}.tsv"
+        with open(os.path.join(args.spec_dir, name), "rb") as f:
+            write(f"{args.out}/keys/{name}", f.read())
     torch.set_num_threads(1)
     make_resize(args.out, np.random.default_rng(11))
     make_png_cases(args.out, np.random.default_rng(12))
