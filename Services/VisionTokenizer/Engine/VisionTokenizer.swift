@@ -4,6 +4,7 @@ import Foundation
 import ImageIO
 import Logging
 import SafeTensors
+import Tensor
 
 /// Emu3's vision tokenizer: loads a VQ checkpoint once, then encodes and decodes.
 ///
@@ -192,6 +193,14 @@ public final class VisionTokenizer: Sendable {
     public func decodeVideo(_ codes: CodeGrid, check: StopCheck? = nil) throws(VisionTokenizerError) -> [RGBImage] {
         try decodeVideoPixels(codes, check: check).map { ImageProcessing.toRGB8($0, processor: processor) }
     }
+
+    // MARK: - Compute threads
+
+    /// Threads OpenBLAS uses for the convolutions (process-wide).
+    public static var computeThreads: Int { ConvGEMM.threadCount }
+
+    /// Sets the OpenBLAS thread count (process-wide; call once at start, e.g. from `--threads`).
+    public static func setComputeThreads(_ count: Int) { ConvGEMM.setThreadCount(count) }
 
     // MARK: - Checks
 
