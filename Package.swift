@@ -59,7 +59,14 @@ let package = Package(
             name: "Tensor", dependencies: ["COpenBLAS", "CKernels"], path: "Shared/Tensor",
             swiftSettings: engineSwiftSettings),
         .target(name: "SafeTensors", path: "Shared/SafeTensors", swiftSettings: engineSwiftSettings),
-        .target(name: "ImageIO", dependencies: ["CPNG"], path: "Shared/ImageIO"),
+        // libpng calls behind setjmp (Swift cannot call setjmp safely); used only by ImageIO.
+        .target(
+            name: "CPNGShim", path: "Shared/CPNGShim",
+            publicHeadersPath: "include",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
+        .target(name: "ImageIO", dependencies: ["CPNG", "CPNGShim"], path: "Shared/ImageIO",
+                swiftSettings: engineSwiftSettings),
         .target(name: "Emu3Testing", dependencies: ["RPC", "Emu3Proto", "NNG"], path: "Shared/Emu3Testing"),
 
         // MARK: - Text tokenizer
@@ -90,7 +97,7 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-vision-tokenizer",
-            dependencies: ["VisionTokenizerEngine"] + serverDependencies,
+            dependencies: ["VisionTokenizerEngine", "ImageIO"] + serverDependencies,
             path: "Services/VisionTokenizer/Server"),
 
         // MARK: - Evaluator (scoring, DPO pairs)
@@ -127,7 +134,7 @@ let package = Package(
             name: "BackboneEngineTests", dependencies: ["BackboneEngine"],
             path: "Tests/BackboneEngineTests"),
         .testTarget(
-            name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine"],
+            name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine", "Tensor", "ImageIO"],
             path: "Tests/VisionTokenizerEngineTests"),
         .testTarget(
             name: "OrchestratorCoreTests", dependencies: ["OrchestratorCore", "Emu3Proto"],

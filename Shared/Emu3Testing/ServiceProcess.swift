@@ -31,6 +31,7 @@ public final class ServiceProcess: @unchecked Sendable {
         process.executableURL = Self.executable(name)
         process.arguments = ["serve", "--listen", url] + extraArguments
         var env = ProcessInfo.processInfo.environment
+        env.merge(TestModels.environment) { current, _ in current }
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = FileHandle.nullDevice

@@ -9,6 +9,7 @@ func runTool(_ product: String, _ arguments: [String], environment: [String: Str
     p.executableURL = ServiceProcess.executable(product)
     p.arguments = arguments
     var env = ProcessInfo.processInfo.environment
+    env.merge(TestModels.environment) { current, _ in current }
     env.merge(environment) { $1 }
     p.environment = env
     let out = Pipe(), err = Pipe()
