@@ -170,7 +170,7 @@ enum SupervisorHarness {
     /// `emu3-orchestrator status --json` for `runtimeDir`, decoded.
     /// (Exit status 1, something not serving, still prints the report.)
     static func status(_ runtimeDir: String) throws -> SupervisorStatusReport {
-        let out = try runTool("emu3-orchestrator", ["status", "--json", "--runtime-dir", runtimeDir, "--timeout-ms", "1000"])
+        let out = try runTool("emu3-orchestrator", ["status", "--json", "--runtime-dir", runtimeDir, "--timeout-ms", "3000"])
         guard out.status == 0 || out.status == 1 else {
             throw TestFailure("status exited \(out.status): \(out.stderr)")
         }

@@ -23,7 +23,7 @@ extension Supervisor {
     @discardableResult
     public static func ensureRunning(endpoints: Endpoints, runtimeDir: String? = nil, model: String? = nil,
                                      startTimeoutMs: Int64 = 300_000) throws(SupervisorError) -> Endpoints {
-        let rows = HealthProbe.probeAll(endpoints, timeoutMs: 500)
+        let rows = probeAll(endpoints)
         if rows.allSatisfy(\.isServing) { return endpoints }
         let dir = try SupervisorConfiguration.prepareRuntimeDir(runtimeDir)
         if SupervisorLock.isHeld(runtimeDir: dir) {
@@ -47,7 +47,7 @@ extension Supervisor {
     public static func plan(endpoints: Endpoints, runtimeDir: String, model: String?, startTimeoutMs: Int64,
                             health: [ServiceHealth]? = nil, foreground: Bool = false,
                             backoff: RestartBackoff = .standard) throws(SupervisorError) -> SupervisorConfiguration {
-        let rows = health ?? HealthProbe.probeAll(endpoints, timeoutMs: 500)
+        let rows = health ?? probeAll(endpoints)
         var managed: [String] = []
         for s in ServiceCatalog.services {
             let url = endpoints.url(s)
@@ -108,12 +108,27 @@ extension Supervisor {
                               log: configuration.supervisorLogPath)
     }
 
+    /// Health of all four: an ipc address with no socket file is UNREACHABLE at once (the
+    /// common "nothing runs yet" case costs nothing); others get `timeoutMs`, which is
+    /// generous because a busy machine must not make a running service look down.
+    static func probeAll(_ endpoints: Endpoints, timeoutMs: Int64 = 3000) -> [ServiceHealth] {
+        let absent = ServiceCatalog.services.filter { s in
+            let url = endpoints.url(s)
+            return url.hasPrefix("ipc://") && !FileManager.default.fileExists(atPath: String(url.dropFirst("ipc://".count)))
+        }
+        if absent.count == ServiceCatalog.services.count {
+            return absent.map { ServiceHealth(service: $0.processName, url: endpoints.url($0), status: "UNREACHABLE",
+                                              detail: "no socket file", latencyMs: 0) }
+        }
+        return HealthProbe.probeAll(endpoints, timeoutMs: timeoutMs)
+    }
+
     /// Polls Health until all four serve at `endpoints`.
     /// - Throws: `.startTimedOut` naming the first service that still does not.
     public static func waitUntilServing(_ endpoints: Endpoints, runtimeDir: String, timeoutMs: Int64) throws(SupervisorError) {
         let until = monotonicMilliseconds() + timeoutMs
         while true {
-            let rows = HealthProbe.probeAll(endpoints, timeoutMs: 1000)
+            let rows = HealthProbe.probeAll(endpoints, timeoutMs: 2000)
             guard let down = rows.first(where: { !$0.isServing }) else { return }
             if monotonicMilliseconds() >= until {
                 let name = down.service.hasPrefix("emu3-") ? String(down.service.dropFirst(5)) : down.service
