@@ -134,7 +134,9 @@ import Testing
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         try p.run()
-        let report = try SupervisorHarness.waitFor(dir, timeoutMs: 30_000) { $0.allServing && $0.supervisorPid != nil }
+        // "running": the supervisor itself has seen every service serve (status probes may
+        // see them serve a moment earlier).
+        let report = try SupervisorHarness.waitFor(dir, timeoutMs: 30_000) { $0.allServing && $0.phase == "running" }
         #expect(report.supervisorPid == p.processIdentifier)
         let services = report.services.compactMap(\.pid)
         #expect(services.count == 4)

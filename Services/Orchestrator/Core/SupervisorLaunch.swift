@@ -27,8 +27,14 @@ extension Supervisor {
         if rows.allSatisfy(\.isServing) { return endpoints }
         let dir = try SupervisorConfiguration.prepareRuntimeDir(runtimeDir)
         if SupervisorLock.isHeld(runtimeDir: dir) {
-            try waitUntilServing(endpoints, runtimeDir: dir, timeoutMs: startTimeoutMs)
-            return endpoints
+            if (try? SupervisorState.read(runtimeDir: dir))??.phase == .stopping {
+                // `down` is under way: let it finish, then start afresh.
+                let until = monotonicMilliseconds() + 150_000
+                while SupervisorLock.isHeld(runtimeDir: dir) && monotonicMilliseconds() < until { usleep(50_000) }
+            } else {
+                try waitUntilServing(endpoints, runtimeDir: dir, timeoutMs: startTimeoutMs)
+                return endpoints
+            }
         }
         let configuration = try plan(endpoints: endpoints, runtimeDir: dir, model: model, startTimeoutMs: startTimeoutMs,
                                      health: rows)
@@ -61,11 +67,16 @@ extension Supervisor {
 
     /// Starts `emu3-orchestrator supervise` detached (its own session, logging to
     /// `supervisor.log`) and returns once it reports every managed service SERVING.
-    /// - Parameter executable: the orchestrator binary (default: the running one).
+    /// - Parameter executable: the orchestrator binary (default: `emu3-orchestrator` in the
+    ///   configuration's bin folder).
     /// - Throws: the supervisor's own report (a service that exited, a timeout), or
     ///   `.supervisorDied` when it vanished without one.
     public static func startDetached(_ configuration: SupervisorConfiguration,
-                                     executable: URL = ProcessControl.currentExecutable) throws(SupervisorError) {
+                                     executable: URL? = nil) throws(SupervisorError) {
+        let executable = executable ?? configuration.binDirectory.appendingPathComponent("emu3-orchestrator")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw .executableNotFound(service: "emu3-orchestrator", path: executable.path)
+        }
         var fds: [Int32] = [0, 0]
         guard emu3_pipe_cloexec(&fds) == 0 else { throw .spawnFailed(program: executable.path, reason: errnoText()) }
         let logFD: Int32

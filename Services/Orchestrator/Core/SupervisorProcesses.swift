@@ -105,7 +105,7 @@ public enum ProcessControl {
 
     /// The folder holding the executables: `$EMU3_BIN_DIR`, else the running executable's.
     public static func binDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let d = environment["EMU3_BIN_DIR"], !d.isEmpty { return URL(fileURLWithPath: d) }
+        if let d = environment["EMU3_BIN_DIR"], !d.isEmpty { return URL(fileURLWithPath: d).standardizedFileURL }
         return currentExecutable.deletingLastPathComponent()
     }
 
