@@ -21,6 +21,8 @@ import Testing
         let state = try #require(try SupervisorState.read(runtimeDir: SupervisorHarness.canonical(dir.path)))
         #expect(state.services.allSatisfy { $0.managed && $0.pid > 0 && $0.state == "serving" })
         #expect(SupervisorHarness.isAlive(state.supervisorPid))
+        // Detached by a double fork: not our child, so it can never become our zombie.
+        #expect(SupervisorHarness.parent(of: state.supervisorPid) != getpid())
         for s in ServiceCatalog.services {
             let client = try RPCClient(url: endpoints.url(s))
             #expect(try client.healthCheck(deadline: .afterMilliseconds(3000)).status == .serving, "\(s.name)")

@@ -34,6 +34,7 @@ public final class Supervisor {
     /// stop, 1 when the services could not be started, 2 when the runtime directory is
     /// taken or unusable.
     public func run(ready: ReadyHandler) -> Int32 {
+        precondition(Thread.isMainThread, "Supervisor.run must run on the main thread (children's PDEATHSIG follows it)")
         emu3_install_stop_signals()
         var lock: SupervisorLock?
         do {

@@ -90,9 +90,8 @@ extension Supervisor {
         options.outputFD = logFD
         options.extraFD = fds[1]
         options.newSession = true
-        let pid: pid_t
         do {
-            pid = try ProcessControl.spawn(executable.path, configuration.superviseArguments + ["--ready-fd", "3"],
+            _ = try ProcessControl.spawn(executable.path, configuration.superviseArguments + ["--ready-fd", "3"],
                                            options: options)
         } catch {
             close(fds[0]); close(fds[1]); close(logFD)
@@ -110,12 +109,11 @@ extension Supervisor {
             if n < 0 && errno == EINTR { continue }
             break
         }
-        // The supervisor's parent is us until we exit: reap it if it already ended.
-        let status = ProcessControl.reap(pid)
         let text = String(decoding: report, as: UTF8.self)
         if text.hasPrefix(ReadyLine.ready) { return }
         if text.hasPrefix(ReadyLine.error), let error = ReadyLine.decode(text) { throw error }
-        throw .supervisorDied(detail: status.map { ProcessControl.describe(status: $0) } ?? "no report",
+        let lastLines = ProcessControl.tail(configuration.supervisorLogPath, lines: 3)
+        throw .supervisorDied(detail: lastLines.isEmpty ? "it wrote no report" : lastLines.joined(separator: " / "),
                               log: configuration.supervisorLogPath)
     }
 
