@@ -134,7 +134,9 @@ import Testing
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         try p.run()
-        let report = try SupervisorHarness.waitFor(dir, timeoutMs: 30_000) { $0.allServing && $0.supervisorPid != nil }
+        // "running": the supervisor itself has seen every service serve (status probes may
+        // see them serve a moment earlier).
+        let report = try SupervisorHarness.waitFor(dir, timeoutMs: 30_000) { $0.allServing && $0.phase == "running" }
         #expect(report.supervisorPid == p.processIdentifier)
         let services = report.services.compactMap(\.pid)
         #expect(services.count == 4)
@@ -170,7 +172,7 @@ enum SupervisorHarness {
     /// `emu3-orchestrator status --json` for `runtimeDir`, decoded.
     /// (Exit status 1, something not serving, still prints the report.)
     static func status(_ runtimeDir: String) throws -> SupervisorStatusReport {
-        let out = try runTool("emu3-orchestrator", ["status", "--json", "--runtime-dir", runtimeDir, "--timeout-ms", "1000"])
+        let out = try runTool("emu3-orchestrator", ["status", "--json", "--runtime-dir", runtimeDir, "--timeout-ms", "3000"])
         guard out.status == 0 || out.status == 1 else {
             throw TestFailure("status exited \(out.status): \(out.stderr)")
         }

@@ -36,10 +36,13 @@ struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start the four services under a supervisor and return once they all serve.",
         discussion: """
-            The services run as children of a detached supervisor (unless --foreground) that
-            restarts a crashed one with back-off (0.5 s doubling to 30 s), logs each to
-            <runtime dir>/<service>.log and writes <runtime dir>/supervisor.json. Services
-            already serving at their address are left alone. Stop them with `down`.
+            The services run as children of a supervisor (detached unless --foreground)
+            that restarts a crashed one with back-off (0.5 s doubling to 30 s), logs each
+            to <runtime dir>/<service>.log and writes <runtime dir>/supervisor.json.
+            Services already serving at their address are left alone.
+            Stop everything with `down`; see it with `status`.
+            Example:
+              emu3-orchestrator up && emu3-orchestrator status && emu3-orchestrator down
             """)
 
     @OptionGroup var runtime: RuntimeDirOption

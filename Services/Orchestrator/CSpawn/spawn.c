@@ -66,7 +66,15 @@ pid_t emu3_spawn(const char *path, char *const argv[], char *const envp[],
             if (prctl(PR_SET_PDEATHSIG, o->parent_death_signal, 0, 0, 0) != 0) report_and_exit(w, errno);
             if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
         }
-        if (o->new_session && setsid() < 0) report_and_exit(w, errno);
+        if (o->new_session) {
+            // Detach completely: fork once more and let the middle process exit, so the
+            // daemon is never the caller's child (no zombie in a long-lived caller) and
+            // is adopted by init or the nearest subreaper.
+            pid_t grandchild = _Fork();
+            if (grandchild < 0) report_and_exit(w, errno);
+            if (grandchild > 0) _exit(0);
+            if (setsid() < 0) report_and_exit(w, errno);
+        }
         if (!o->new_session && o->new_process_group && setpgid(0, 0) != 0) report_and_exit(w, errno);
         // Move the status pipe above the target descriptors so dup2 cannot clobber it.
         if (w <= 3) {
@@ -115,14 +123,17 @@ pid_t emu3_spawn(const char *path, char *const argv[], char *const envp[],
         n = read(status_pipe[0], &child_errno, sizeof child_errno);
     } while (n < 0 && errno == EINTR);
     close(status_pipe[0]);
-    if (n == (ssize_t)sizeof child_errno) {
-        // exec failed: reap the child, which has exited with 127.
+    if (n == (ssize_t)sizeof child_errno || o->new_session) {
+        // exec failed (the child exited with 127), or the middle process of a detached
+        // spawn exited at once: reap it.
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    }
+    if (n == (ssize_t)sizeof child_errno) {
         *error_number = child_errno;
         return -1;
     }
     *error_number = 0;
-    return pid;
+    return o->new_session ? 0 : pid;
 }
 
 int emu3_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

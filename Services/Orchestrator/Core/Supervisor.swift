@@ -34,6 +34,7 @@ public final class Supervisor {
     /// stop, 1 when the services could not be started, 2 when the runtime directory is
     /// taken or unusable.
     public func run(ready: ReadyHandler) -> Int32 {
+        precondition(Thread.isMainThread, "Supervisor.run must run on the main thread (children's PDEATHSIG follows it)")
         emu3_install_stop_signals()
         var lock: SupervisorLock?
         do {
@@ -113,7 +114,7 @@ public final class Supervisor {
             options.parentDeathSignal = SIGTERM
             options.newProcessGroup = configuration.foreground
             let pid = try ProcessControl.spawn(path, arguments, options: options)
-            children[i].began(pid: pid)
+            children[i].began(pid: pid, client: Self.probeClient(children[i].url))
             note("started \(name) pid \(pid) on \(children[i].url)")
         } catch {
             return error
@@ -158,14 +159,25 @@ public final class Supervisor {
         }
     }
 
-    /// Asks Health of every child that is not yet SERVING, at most every 100 ms each.
+    /// Asks Health of every child that is not yet SERVING, at most every 100 ms each, on
+    /// the client opened when it started (it keeps dialling in the background, so a busy
+    /// machine only delays the answer; each call may take up to 2 s).
     private func pollStarting() {
         let now = monotonicMilliseconds()
         for i in children.indices where children[i].state == .starting && now - children[i].lastPoll >= 100 {
             children[i].lastPoll = now
-            let row = HealthProbe.probe(children[i].descriptor, url: children[i].url, timeoutMs: 300)
-            children[i].lastHealth = row.status + (row.detail.isEmpty ? "" : " " + row.detail)
-            if row.isServing {
+            guard let client = children[i].client else { continue }
+            guard client.connectedPipes > 0 else {
+                children[i].lastHealth = "not listening yet"
+                continue
+            }
+            do {
+                let status = try client.healthCheck(deadline: .afterMilliseconds(2000)).status
+                children[i].lastHealth = status == .serving ? "SERVING" : (status == .notServing ? "NOT_SERVING" : "UNKNOWN")
+            } catch {
+                children[i].lastHealth = error.description
+            }
+            if children[i].lastHealth == "SERVING" {
                 children[i].state = .serving
                 children[i].servingSince = monotonicMilliseconds()
                 stateDirty = true
@@ -242,6 +254,15 @@ public final class Supervisor {
         FileHandle.standardError.write(Data("\(isoNow()) [supervisor] \(line)\n".utf8))
     }
 
+    /// A Health client that dials in the background and fails fast while not connected.
+    private static func probeClient(_ url: String) -> RPCClient? {
+        var options = ClientOptions.idempotent
+        options.connectWaitMs = 0
+        options.reconnectMinMs = 50
+        options.reconnectMaxMs = 500
+        return try? RPCClient(url: url, options: options)
+    }
+
     private func sleepTick() {
         // Interrupted early by a stop signal (the handler is installed without SA_RESTART).
         var ts = timespec(tv_sec: 0, tv_nsec: Int(tickMs) * 1_000_000)
@@ -269,6 +290,8 @@ private struct Child {
     var restartAt: Int64 = 0
     /// Size of the log when the current process started (for its own last lines).
     var logOffset = 0
+    /// Health client of the current process (nil when none runs).
+    var client: RPCClient?
 
     init(descriptor: ServiceDescriptor, url: String, managed: Bool, backoff: RestartBackoff, log: String) {
         self.descriptor = descriptor
@@ -280,8 +303,9 @@ private struct Child {
 
     var servedMilliseconds: Int64 { servingSince.map { monotonicMilliseconds() - $0 } ?? 0 }
 
-    mutating func began(pid: pid_t) {
+    mutating func began(pid: pid_t, client: RPCClient?) {
         self.pid = pid
+        self.client = client
         state = .starting
         startedAt = isoNow()
         servingSince = nil
@@ -290,6 +314,8 @@ private struct Child {
     }
 
     mutating func ended(exit: String) {
+        client?.close()
+        client = nil
         pid = 0
         state = .stopped
         lastExit = exit

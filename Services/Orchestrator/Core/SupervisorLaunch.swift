@@ -23,12 +23,18 @@ extension Supervisor {
     @discardableResult
     public static func ensureRunning(endpoints: Endpoints, runtimeDir: String? = nil, model: String? = nil,
                                      startTimeoutMs: Int64 = 300_000) throws(SupervisorError) -> Endpoints {
-        let rows = HealthProbe.probeAll(endpoints, timeoutMs: 500)
+        let rows = probeAll(endpoints)
         if rows.allSatisfy(\.isServing) { return endpoints }
         let dir = try SupervisorConfiguration.prepareRuntimeDir(runtimeDir)
         if SupervisorLock.isHeld(runtimeDir: dir) {
-            try waitUntilServing(endpoints, runtimeDir: dir, timeoutMs: startTimeoutMs)
-            return endpoints
+            if (try? SupervisorState.read(runtimeDir: dir))??.phase == .stopping {
+                // `down` is under way: let it finish, then start afresh.
+                let until = monotonicMilliseconds() + 150_000
+                while SupervisorLock.isHeld(runtimeDir: dir) && monotonicMilliseconds() < until { usleep(50_000) }
+            } else {
+                try waitUntilServing(endpoints, runtimeDir: dir, timeoutMs: startTimeoutMs)
+                return endpoints
+            }
         }
         let configuration = try plan(endpoints: endpoints, runtimeDir: dir, model: model, startTimeoutMs: startTimeoutMs,
                                      health: rows)
@@ -47,7 +53,7 @@ extension Supervisor {
     public static func plan(endpoints: Endpoints, runtimeDir: String, model: String?, startTimeoutMs: Int64,
                             health: [ServiceHealth]? = nil, foreground: Bool = false,
                             backoff: RestartBackoff = .standard) throws(SupervisorError) -> SupervisorConfiguration {
-        let rows = health ?? HealthProbe.probeAll(endpoints, timeoutMs: 500)
+        let rows = health ?? probeAll(endpoints)
         var managed: [String] = []
         for s in ServiceCatalog.services {
             let url = endpoints.url(s)
@@ -61,11 +67,16 @@ extension Supervisor {
 
     /// Starts `emu3-orchestrator supervise` detached (its own session, logging to
     /// `supervisor.log`) and returns once it reports every managed service SERVING.
-    /// - Parameter executable: the orchestrator binary (default: the running one).
+    /// - Parameter executable: the orchestrator binary (default: `emu3-orchestrator` in the
+    ///   configuration's bin folder).
     /// - Throws: the supervisor's own report (a service that exited, a timeout), or
     ///   `.supervisorDied` when it vanished without one.
     public static func startDetached(_ configuration: SupervisorConfiguration,
-                                     executable: URL = ProcessControl.currentExecutable) throws(SupervisorError) {
+                                     executable: URL? = nil) throws(SupervisorError) {
+        let executable = executable ?? configuration.binDirectory.appendingPathComponent("emu3-orchestrator")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw .executableNotFound(service: "emu3-orchestrator", path: executable.path)
+        }
         var fds: [Int32] = [0, 0]
         guard emu3_pipe_cloexec(&fds) == 0 else { throw .spawnFailed(program: executable.path, reason: errnoText()) }
         let logFD: Int32
@@ -79,9 +90,8 @@ extension Supervisor {
         options.outputFD = logFD
         options.extraFD = fds[1]
         options.newSession = true
-        let pid: pid_t
         do {
-            pid = try ProcessControl.spawn(executable.path, configuration.superviseArguments + ["--ready-fd", "3"],
+            _ = try ProcessControl.spawn(executable.path, configuration.superviseArguments + ["--ready-fd", "3"],
                                            options: options)
         } catch {
             close(fds[0]); close(fds[1]); close(logFD)
@@ -99,13 +109,27 @@ extension Supervisor {
             if n < 0 && errno == EINTR { continue }
             break
         }
-        // The supervisor's parent is us until we exit: reap it if it already ended.
-        let status = ProcessControl.reap(pid)
         let text = String(decoding: report, as: UTF8.self)
         if text.hasPrefix(ReadyLine.ready) { return }
         if text.hasPrefix(ReadyLine.error), let error = ReadyLine.decode(text) { throw error }
-        throw .supervisorDied(detail: status.map { ProcessControl.describe(status: $0) } ?? "no report",
+        let lastLines = ProcessControl.tail(configuration.supervisorLogPath, lines: 3)
+        throw .supervisorDied(detail: lastLines.isEmpty ? "it wrote no report" : lastLines.joined(separator: " / "),
                               log: configuration.supervisorLogPath)
+    }
+
+    /// Health of all four: an ipc address with no socket file is UNREACHABLE at once (the
+    /// common "nothing runs yet" case costs nothing); others get `timeoutMs`, which is
+    /// generous because a busy machine must not make a running service look down.
+    static func probeAll(_ endpoints: Endpoints, timeoutMs: Int64 = 3000) -> [ServiceHealth] {
+        let absent = ServiceCatalog.services.filter { s in
+            let url = endpoints.url(s)
+            return url.hasPrefix("ipc://") && !FileManager.default.fileExists(atPath: String(url.dropFirst("ipc://".count)))
+        }
+        if absent.count == ServiceCatalog.services.count {
+            return absent.map { ServiceHealth(service: $0.processName, url: endpoints.url($0), status: "UNREACHABLE",
+                                              detail: "no socket file", latencyMs: 0) }
+        }
+        return HealthProbe.probeAll(endpoints, timeoutMs: timeoutMs)
     }
 
     /// Polls Health until all four serve at `endpoints`.
@@ -113,7 +137,7 @@ extension Supervisor {
     public static func waitUntilServing(_ endpoints: Endpoints, runtimeDir: String, timeoutMs: Int64) throws(SupervisorError) {
         let until = monotonicMilliseconds() + timeoutMs
         while true {
-            let rows = HealthProbe.probeAll(endpoints, timeoutMs: 1000)
+            let rows = HealthProbe.probeAll(endpoints, timeoutMs: 2000)
             guard let down = rows.first(where: { !$0.isServing }) else { return }
             if monotonicMilliseconds() >= until {
                 let name = down.service.hasPrefix("emu3-") ? String(down.service.dropFirst(5)) : down.service

@@ -21,7 +21,8 @@ public enum ProcessControl {
     }
 
     /// Starts `executable` with `arguments` and the current environment (plus `environment`).
-    /// - Returns: the child's pid.
+    /// - Returns: the child's pid; 0 for a detached daemon (`newSession`), which is not
+    ///   our child.
     /// - Throws: `SupervisorError.spawnFailed` with the errno of fork or exec.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                              options: SpawnOptions) throws(SupervisorError) -> pid_t {
@@ -43,7 +44,7 @@ public enum ProcessControl {
                 emu3_spawn(executable, a.baseAddress, e.baseAddress, &o, &error)
             }
         }
-        guard pid > 0 else { throw .spawnFailed(program: executable, reason: errnoText(error)) }
+        guard pid >= 0 else { throw .spawnFailed(program: executable, reason: errnoText(error)) }
         return pid
     }
 
@@ -105,7 +106,7 @@ public enum ProcessControl {
 
     /// The folder holding the executables: `$EMU3_BIN_DIR`, else the running executable's.
     public static func binDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let d = environment["EMU3_BIN_DIR"], !d.isEmpty { return URL(fileURLWithPath: d) }
+        if let d = environment["EMU3_BIN_DIR"], !d.isEmpty { return URL(fileURLWithPath: d).standardizedFileURL }
         return currentExecutable.deletingLastPathComponent()
     }
 

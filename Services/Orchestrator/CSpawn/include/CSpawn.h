@@ -18,7 +18,8 @@ typedef struct emu3_spawn_options {
     int stdout_fd;            // becomes fd 1 (-1: /dev/null)
     int stderr_fd;            // becomes fd 2 (-1: /dev/null)
     int extra_fd;             // becomes fd 3 (-1: none), e.g. a readiness pipe
-    int new_session;          // 1: setsid() (a detached daemon)
+    int new_session;          // 1: a detached daemon: double fork + setsid(); the daemon is
+                              // not our child and emu3_spawn returns 0 instead of a pid
     int new_process_group;    // 1: setpgid(0, 0) (terminal Ctrl-C reaches only the parent)
     int parent_death_signal;  // > 0: prctl(PR_SET_PDEATHSIG, sig); the child exits at once
                               // if the parent is already gone. Tied to the calling THREAD:
@@ -28,7 +29,7 @@ typedef struct emu3_spawn_options {
 /// Forks and execs `path` with `argv` and `envp` (both NULL-terminated). Every other
 /// descriptor is closed in the child, every signal disposition reset to the default and
 /// the signal mask cleared.
-/// Returns the child's pid, or -1 with `*error_number` set: the errno of fork, or of
+/// Returns the child's pid (0 for a detached daemon), or -1 with `*error_number` set: the errno of fork, or of
 /// execve in the child (reported back through a close-on-exec pipe), e.g. ENOENT.
 pid_t emu3_spawn(const char *path, char *const argv[], char *const envp[],
                  const emu3_spawn_options *options, int *error_number);
