@@ -43,6 +43,7 @@ bench: setup vocab
 
 proto:
 	scripts/gen-proto.sh
+	clients/python/gen_proto.sh
 
 check-proto:
 	@scripts/check-proto.sh

@@ -6,7 +6,7 @@ set -euo pipefail
 
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in libnng-dev libprotobuf-c-dev protobuf-c-compiler libopenblas-dev libpng-dev pkg-config; do
+for p in libnng-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libopenblas-dev libpng-dev pkg-config make gcc; do
   have "$p" || need+=("$p")
 done
 # libpng: the fresh image is two security updates behind (RELIABILITY.md §0.6).

@@ -25,6 +25,7 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// Starts `emu3-<service> serve --listen <url> <extra>` and returns at once.
     public init(service: String, url: String, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+        TestModels.exportToEnvironment()
         name = "emu3-" + service
         self.url = url
         process = Process()

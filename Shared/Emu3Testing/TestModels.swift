@@ -13,6 +13,15 @@ public enum TestModels {
     /// A tiny random VQ model (transformers `Emu3VQVAE` layout) for the vision tokenizer.
     public static var visionTokenizer: String { repositoryRoot.appendingPathComponent("Tests/Fixtures/vision/models/tiny-a").path }
 
+    /// Exports `environment` into this process once (values already set win), so services
+    /// started by in-process code (the supervisor) inherit the test models too.
+    public static func exportToEnvironment() { _ = exported }
+
+    private static let exported: Bool = {
+        for (k, v) in environment { setenv(k, v, 0) }
+        return true
+    }()
+
     /// Environment that points every service at its test model (callers' values win).
     public static var environment: [String: String] {
         ["EMU3_BACKBONE_MODEL": backbone, "EMU3_VISION_TOKENIZER_MODEL": visionTokenizer]

@@ -8,7 +8,8 @@ import Testing
 /// command works with nothing set up.
 @Suite(.serialized) struct SupervisorEnsureRunningTests {
     static func endpoints(_ dir: TemporaryDirectory) throws -> Endpoints {
-        try SupervisorConfiguration.endpoints(runtimeDir: SupervisorHarness.canonical(dir.path), flags: [:], configFile: nil,
+        TestModels.exportToEnvironment()
+        return try SupervisorConfiguration.endpoints(runtimeDir: SupervisorHarness.canonical(dir.path), flags: [:], configFile: nil,
                                               environment: [:])
     }
 

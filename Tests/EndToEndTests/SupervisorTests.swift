@@ -127,6 +127,7 @@ import Testing
     @Test func foregroundSupervisorStopsEverythingOnSIGTERMAndExitsZero() throws {
         let dir = try TemporaryDirectory()
         defer { SupervisorHarness.cleanUp(dir) }
+        TestModels.exportToEnvironment()
         let p = Process()
         p.executableURL = ServiceProcess.executable("emu3-orchestrator")
         p.arguments = ["up", "--foreground", "--runtime-dir", dir.path]

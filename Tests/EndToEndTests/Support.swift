@@ -5,6 +5,7 @@ import Foundation
 /// Runs one of the built executables to completion and captures its output.
 func runTool(_ product: String, _ arguments: [String], environment: [String: String] = [:],
              timeoutMs: Int64 = 60_000) throws -> (status: Int32, stdout: String, stderr: String) {
+    TestModels.exportToEnvironment()
     let p = Process()
     p.executableURL = ServiceProcess.executable(product)
     p.arguments = arguments
