@@ -61,8 +61,15 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-text-tokenizer",
-            dependencies: ["TextTokenizerEngine", "RPC", "Emu3Proto"],
+            dependencies: [
+                "TextTokenizerEngine", "RPC", "Emu3Proto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Services/TextTokenizer/Server"),
+        // Throughput and load time beside tiktoken (`make bench`; not part of `swift test`).
+        .executableTarget(
+            name: "emu3-bench-text", dependencies: ["TextTokenizerEngine"], path: "Benchmarks/text-tokenizer",
+            swiftSettings: engineSwiftSettings),
 
         // MARK: - Backbone
         .target(

@@ -176,16 +176,18 @@ public final class TextTokenizer: Sendable {
     ) {
         let vocabulary = self.vocabulary
         let byteIDs = vocabulary.byteIDs
+        let whole = vocabulary.wholePiece  // loaded once: a per-piece load costs a retain/release
+        let rules = vocabulary.rules
         var scanner = PieceScanner(p, start: start, end: end, pattern: vocabulary.pattern)
         var pieceStart = start
         while let pieceEnd = scanner.nextEnd() {
             let length = pieceEnd - pieceStart
             if length == 1 {
                 out.append(Int32(bitPattern: byteIDs[Int(p[pieceStart])]))
-            } else if let whole = vocabulary.wholePiece, let id = whole.lookup(p + pieceStart, length) {
+            } else if let whole, let id = whole.lookup(p + pieceStart, length) {
                 out.append(Int32(bitPattern: id))
             } else {
-                vocabulary.rules.encodePiece(p, pieceStart, pieceEnd, byteIDs: byteIDs, scratch: &scratch, into: &out)
+                rules.encodePiece(p, pieceStart, pieceEnd, byteIDs: byteIDs, scratch: &scratch, into: &out)
             }
             pieceStart = pieceEnd
         }
