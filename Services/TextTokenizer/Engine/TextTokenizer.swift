@@ -198,17 +198,27 @@ public final class TextTokenizer: Sendable {
     /// The bytes of `ids`, concatenated.
     /// - Parameter skipSpecial: drop special tokens (spec §6.5: all ids of the Emu3 specials).
     /// - Throws: ``TextTokenizerError/idOutOfVocabulary(id:vocabularySize:)`` naming the first bad id.
-    public func decodeBytes(_ ids: some Sequence<Int32>, skipSpecial: Bool = false) throws -> [UInt8] {
-        var out: [UInt8] = []
-        try appendBytes(ids, skipSpecial: skipSpecial, to: &out)
-        return out
+    public func decodeBytes(_ ids: [Int32], skipSpecial: Bool = false) throws -> [UInt8] {
+        try ids.withUnsafeBufferPointer { try decodeBytes($0, skipSpecial: skipSpecial) }
     }
 
     /// Decodes ids to text, replacing invalid UTF-8 with U+FFFD (one per maximal invalid
     /// subsequence, as Python's `errors="replace"`; spec §7.4).
     /// - Throws: ``TextTokenizerError/idOutOfVocabulary(id:vocabularySize:)``.
-    public func decode(_ ids: some Sequence<Int32>, skipSpecial: Bool = false) throws -> String {
-        String(decoding: try decodeBytes(ids, skipSpecial: skipSpecial), as: UTF8.self)
+    public func decode(_ ids: [Int32], skipSpecial: Bool = false) throws -> String {
+        try ids.withUnsafeBufferPointer { String(decoding: try decodeBytes($0, skipSpecial: skipSpecial), as: UTF8.self) }
+    }
+
+    /// ``decode(_:skipSpecial:)`` of a slice.
+    public func decode(_ ids: ArraySlice<Int32>, skipSpecial: Bool = false) throws -> String {
+        try ids.withUnsafeBufferPointer { String(decoding: try decodeBytes($0, skipSpecial: skipSpecial), as: UTF8.self) }
+    }
+
+    func decodeBytes(_ ids: UnsafeBufferPointer<Int32>, skipSpecial: Bool) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(ids.count * 4)
+        try appendBytes(ids, skipSpecial: skipSpecial, to: &out)
+        return out
     }
 
     /// A streaming decoder that holds back an incomplete trailing UTF-8 sequence.
@@ -216,16 +226,21 @@ public final class TextTokenizer: Sendable {
         IncrementalDecoder(tokenizer: self, skipSpecial: skipSpecial)
     }
 
-    func appendBytes(_ ids: some Sequence<Int32>, skipSpecial: Bool, to out: inout [UInt8]) throws {
+    func appendBytes(_ ids: UnsafeBufferPointer<Int32>, skipSpecial: Bool, to out: inout [UInt8]) throws {
         let vocabulary = self.vocabulary
         let tokens = vocabulary.tokenBytes
-        for id in ids {
-            let k = Int(id)
-            guard k >= 0, k < vocabulary.size, vocabulary.present[k] else {
-                throw TextTokenizerError.idOutOfVocabulary(id: id, vocabularySize: vocabulary.size)
+        let size = vocabulary.size
+        try vocabulary.present.withUnsafeBufferPointer { present in
+            try vocabulary.special.withUnsafeBufferPointer { special in
+                for id in ids {
+                    let k = Int(id)
+                    guard k >= 0, k < size, present[k] else {
+                        throw TextTokenizerError.idOutOfVocabulary(id: id, vocabularySize: size)
+                    }
+                    if skipSpecial && special[k] { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(start: tokens.start(k), count: tokens.length(k)))
+                }
             }
-            if skipSpecial && vocabulary.special[k] { continue }
-            out.append(contentsOf: UnsafeBufferPointer(start: tokens.start(k), count: tokens.length(k)))
         }
     }
 }
