@@ -7,6 +7,13 @@ import PackageDescription
 /// forward passes on tiny checkpoints, and unoptimised Swift loops are 20-50x slower.
 let engineSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// What every service executable links besides its engine.
+let serverDependencies: [Target.Dependency] = [
+    "RPC", "Emu3Proto",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
 let package = Package(
     name: "emu3-swift",
     platforms: [.macOS(.v14)],
@@ -61,10 +68,7 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-text-tokenizer",
-            dependencies: [
-                "TextTokenizerEngine", "RPC", "Emu3Proto",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["TextTokenizerEngine"] + serverDependencies,
             path: "Services/TextTokenizer/Server"),
         // Throughput and load time beside tiktoken (`make bench`; not part of `swift test`).
         .executableTarget(
@@ -79,7 +83,7 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-backbone",
-            dependencies: ["BackboneEngine", "RPC", "Emu3Proto"],
+            dependencies: ["BackboneEngine"] + serverDependencies,
             path: "Services/Backbone/Server"),
 
         // MARK: - Vision tokenizer
@@ -90,24 +94,26 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-vision-tokenizer",
-            dependencies: ["VisionTokenizerEngine", "RPC", "Emu3Proto"],
+            dependencies: ["VisionTokenizerEngine"] + serverDependencies,
             path: "Services/VisionTokenizer/Server"),
 
         // MARK: - Evaluator (scoring, DPO pairs)
         .target(name: "EvaluatorEngine", path: "Services/Evaluator/Engine"),
         .executableTarget(
             name: "emu3-evaluator",
-            dependencies: ["EvaluatorEngine", "RPC", "Emu3Proto"],
+            dependencies: ["EvaluatorEngine"] + serverDependencies,
             path: "Services/Evaluator/Server"),
 
         // MARK: - Orchestrator
+        // fork/exec with prctl(PR_SET_PDEATHSIG) and setsid for the supervisor (`up`).
+        .target(name: "CSpawn", path: "Services/Orchestrator/CSpawn", publicHeadersPath: "include"),
         .target(
             name: "OrchestratorCore",
-            dependencies: ["RPC", "Emu3Proto", "ImageIO"],
+            dependencies: ["RPC", "Emu3Proto", "ImageIO", "CSpawn"],
             path: "Services/Orchestrator/Core"),
         .executableTarget(
             name: "emu3-orchestrator",
-            dependencies: ["OrchestratorCore", "RPC", "Emu3Proto"],
+            dependencies: ["OrchestratorCore"] + serverDependencies,
             path: "Services/Orchestrator/CLI"),
 
         // MARK: - Tests
@@ -128,7 +134,11 @@ let package = Package(
             name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine"],
             path: "Tests/VisionTokenizerEngineTests"),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG"],
+            name: "OrchestratorCoreTests", dependencies: ["OrchestratorCore", "Emu3Proto"],
+            path: "Tests/OrchestratorCoreTests"),
+        .testTarget(name: "EvaluatorEngineTests", dependencies: ["EvaluatorEngine"], path: "Tests/EvaluatorEngineTests"),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG", "OrchestratorCore"],
             path: "Tests/EndToEndTests"),
     ]
 )
