@@ -77,6 +77,10 @@ let package = Package(
             name: "emu3-text-tokenizer",
             dependencies: ["TextTokenizerEngine"] + serverDependencies,
             path: "Services/TextTokenizer/Server"),
+        // Throughput and load time beside tiktoken (`make bench`; not part of `swift test`).
+        .executableTarget(
+            name: "emu3-bench-text", dependencies: ["TextTokenizerEngine"], path: "Benchmarks/text-tokenizer",
+            swiftSettings: engineSwiftSettings),
 
         // MARK: - Backbone
         .target(

@@ -76,7 +76,7 @@ import Testing
                 var heap: [Int32] = []
                 bytes.withUnsafeMutableBufferPointer { buffer in
                     let p = UnsafePointer(buffer.baseAddress!)
-                    vocabulary.rules.flatMerge(p, start, end, vocabulary.byteIDs, &scratch, &flat)
+                    vocabulary.rules.flatMerge(p, start, end, vocabulary.byteIDs, &flat)
                     vocabulary.rules.heapMerge(p, start, end, vocabulary.byteIDs, &scratch, &heap)
                 }
                 #expect(flat == heap)

@@ -20,13 +20,16 @@ public struct IncrementalDecoder: Sendable {
 
     /// Adds ids and returns the text that is now complete.
     /// - Throws: ``TextTokenizerError/idOutOfVocabulary(id:vocabularySize:)``; nothing is consumed then.
-    public mutating func append(_ ids: some Sequence<Int32>) throws -> String {
+    public mutating func append(_ ids: [Int32]) throws -> String {
         var bytes = pending
-        try tokenizer.appendBytes(ids, skipSpecial: skipSpecial, to: &bytes)
+        try ids.withUnsafeBufferPointer { try tokenizer.appendBytes($0, skipSpecial: skipSpecial, to: &bytes) }
         let hold = incompleteSuffixLength(bytes)
         pending = Array(bytes[(bytes.count - hold)...])
         return String(decoding: bytes[..<(bytes.count - hold)], as: UTF8.self)
     }
+
+    /// Adds one id (e.g. a freshly sampled token) and returns the text that is now complete.
+    public mutating func append(_ id: Int32) throws -> String { try append([id]) }
 
     /// Returns what is held back (as U+FFFD: the sequence never completed) and resets.
     public mutating func finish() -> String {

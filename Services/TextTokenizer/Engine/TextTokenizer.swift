@@ -176,16 +176,18 @@ public final class TextTokenizer: Sendable {
     ) {
         let vocabulary = self.vocabulary
         let byteIDs = vocabulary.byteIDs
+        let whole = vocabulary.wholePiece  // loaded once: a per-piece load costs a retain/release
+        let rules = vocabulary.rules
         var scanner = PieceScanner(p, start: start, end: end, pattern: vocabulary.pattern)
         var pieceStart = start
         while let pieceEnd = scanner.nextEnd() {
             let length = pieceEnd - pieceStart
             if length == 1 {
                 out.append(Int32(bitPattern: byteIDs[Int(p[pieceStart])]))
-            } else if let whole = vocabulary.wholePiece, let id = whole.lookup(p + pieceStart, length) {
+            } else if let whole, let id = whole.lookup(p + pieceStart, length) {
                 out.append(Int32(bitPattern: id))
             } else {
-                vocabulary.rules.encodePiece(p, pieceStart, pieceEnd, byteIDs: byteIDs, scratch: &scratch, into: &out)
+                rules.encodePiece(p, pieceStart, pieceEnd, byteIDs: byteIDs, scratch: &scratch, into: &out)
             }
             pieceStart = pieceEnd
         }
@@ -196,17 +198,27 @@ public final class TextTokenizer: Sendable {
     /// The bytes of `ids`, concatenated.
     /// - Parameter skipSpecial: drop special tokens (spec §6.5: all ids of the Emu3 specials).
     /// - Throws: ``TextTokenizerError/idOutOfVocabulary(id:vocabularySize:)`` naming the first bad id.
-    public func decodeBytes(_ ids: some Sequence<Int32>, skipSpecial: Bool = false) throws -> [UInt8] {
-        var out: [UInt8] = []
-        try appendBytes(ids, skipSpecial: skipSpecial, to: &out)
-        return out
+    public func decodeBytes(_ ids: [Int32], skipSpecial: Bool = false) throws -> [UInt8] {
+        try ids.withUnsafeBufferPointer { try decodeBytes($0, skipSpecial: skipSpecial) }
     }
 
     /// Decodes ids to text, replacing invalid UTF-8 with U+FFFD (one per maximal invalid
     /// subsequence, as Python's `errors="replace"`; spec §7.4).
     /// - Throws: ``TextTokenizerError/idOutOfVocabulary(id:vocabularySize:)``.
-    public func decode(_ ids: some Sequence<Int32>, skipSpecial: Bool = false) throws -> String {
-        String(decoding: try decodeBytes(ids, skipSpecial: skipSpecial), as: UTF8.self)
+    public func decode(_ ids: [Int32], skipSpecial: Bool = false) throws -> String {
+        try ids.withUnsafeBufferPointer { String(decoding: try decodeBytes($0, skipSpecial: skipSpecial), as: UTF8.self) }
+    }
+
+    /// ``decode(_:skipSpecial:)`` of a slice.
+    public func decode(_ ids: ArraySlice<Int32>, skipSpecial: Bool = false) throws -> String {
+        try ids.withUnsafeBufferPointer { String(decoding: try decodeBytes($0, skipSpecial: skipSpecial), as: UTF8.self) }
+    }
+
+    func decodeBytes(_ ids: UnsafeBufferPointer<Int32>, skipSpecial: Bool) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(ids.count * 4)
+        try appendBytes(ids, skipSpecial: skipSpecial, to: &out)
+        return out
     }
 
     /// A streaming decoder that holds back an incomplete trailing UTF-8 sequence.
@@ -214,16 +226,21 @@ public final class TextTokenizer: Sendable {
         IncrementalDecoder(tokenizer: self, skipSpecial: skipSpecial)
     }
 
-    func appendBytes(_ ids: some Sequence<Int32>, skipSpecial: Bool, to out: inout [UInt8]) throws {
+    func appendBytes(_ ids: UnsafeBufferPointer<Int32>, skipSpecial: Bool, to out: inout [UInt8]) throws {
         let vocabulary = self.vocabulary
         let tokens = vocabulary.tokenBytes
-        for id in ids {
-            let k = Int(id)
-            guard k >= 0, k < vocabulary.size, vocabulary.present[k] else {
-                throw TextTokenizerError.idOutOfVocabulary(id: id, vocabularySize: vocabulary.size)
+        let size = vocabulary.size
+        try vocabulary.present.withUnsafeBufferPointer { present in
+            try vocabulary.special.withUnsafeBufferPointer { special in
+                for id in ids {
+                    let k = Int(id)
+                    guard k >= 0, k < size, present[k] else {
+                        throw TextTokenizerError.idOutOfVocabulary(id: id, vocabularySize: size)
+                    }
+                    if skipSpecial && special[k] { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(start: tokens.start(k), count: tokens.length(k)))
+                }
             }
-            if skipSpecial && vocabulary.special[k] { continue }
-            out.append(contentsOf: UnsafeBufferPointer(start: tokens.start(k), count: tokens.length(k)))
         }
     }
 }

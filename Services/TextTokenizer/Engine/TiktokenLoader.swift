@@ -13,14 +13,22 @@ public enum Emu3Layout {
 
     /// The contents of `emu3_vision_tokens.txt`: `<|image token|>`, `<|image start|>`,
     /// `<|image end|>`, then `<|visual token 000000|>`… (`visualTokenCount` of them).
-    public static func visionTokenNames(visualTokenCount: Int = 32768) -> [String] {
+    public static func visionTokenNames(visualTokenCount: Int = releasedVisualTokenCount) -> [String] {
         ["<|image token|>", "<|image start|>", "<|image end|>"] + (0..<visualTokenCount).map(visualTokenName)
     }
 
     /// All specials in id order: 3 + 205 + 3 + 32,768 for the released Emu3 (vocabulary 184,622).
-    public static func specialNames(visualTokenCount: Int = 32768) -> [String] {
-        qwenSpecialNames + visionTokenNames(visualTokenCount: visualTokenCount)
+    public static func specialNames(visualTokenCount: Int = releasedVisualTokenCount) -> [String] {
+        visualTokenCount == releasedVisualTokenCount
+            ? releasedSpecialNames : qwenSpecialNames + visionTokenNames(visualTokenCount: visualTokenCount)
     }
+
+    /// Visual tokens of the released Emu3 (the VQ codebook size, spec §5.1).
+    public static let releasedVisualTokenCount = 32768
+
+    /// Built once per process: 33 k strings cost ~10 ms, a visible part of a load.
+    private static let releasedSpecialNames =
+        qwenSpecialNames + visionTokenNames(visualTokenCount: releasedVisualTokenCount)
 
     /// `<|visual token %06d|>`.
     public static func visualTokenName(_ code: Int) -> String {
@@ -37,6 +45,7 @@ enum TiktokenLoader {
         storage.reserveCapacity(data.count)
         var rankOfLine: [Int] = []
         var starts: [Int] = []
+        let base64 = base64Values
         try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let p = raw.bindMemory(to: UInt8.self)
             var i = 0
@@ -53,7 +62,7 @@ enum TiktokenLoader {
                 while space < lineEnd && p[space] != 0x20 { space += 1 }
                 guard space < lineEnd else { throw malformed(path, line, "expected `base64 rank`") }
                 starts.append(storage.count)
-                guard decodeBase64(p, i, space, into: &storage), storage.count > starts.last! else {
+                guard decodeBase64(p, i, space, base64, into: &storage), storage.count > starts.last! else {
                     throw malformed(path, line, "invalid base64 token")
                 }
                 var rank = 0
@@ -80,44 +89,58 @@ enum TiktokenLoader {
             lineOfRank[rank] = lineIndex
         }
         starts.append(storage.count)
-        var ordered: [UInt8] = []
-        ordered.reserveCapacity(storage.count + specialNames.count * 24)
-        var offsets = [0]
-        offsets.reserveCapacity(n + specialNames.count + 1)
-        for rank in 0..<n {
-            let line = lineOfRank[rank]
-            ordered += storage[starts[line]..<starts[line + 1]]
-            offsets.append(ordered.count)
+        // Token bytes in id (= rank) order, then the specials' UTF-8.
+        var ordered: [UInt8]
+        var offsets: [Int]
+        if rankOfLine.elementsEqual(0..<n) {
+            ordered = storage  // the usual layout: ranks in line order
+            offsets = starts
+        } else {
+            ordered = []
+            ordered.reserveCapacity(storage.count)
+            offsets = [0]
+            offsets.reserveCapacity(n + specialNames.count + 1)
+            for rank in 0..<n {
+                let line = lineOfRank[rank]
+                ordered += storage[starts[line]..<starts[line + 1]]
+                offsets.append(ordered.count)
+            }
         }
         let rankBytes = TokenBytes(storage: ordered, offsets: offsets)
         let ranks = ByteStringTable(keys: rankBytes, values: (0..<UInt32(n)).map { $0 })
+        if let rank = ranks.firstDuplicate {
+            throw malformed(path, lineOfRank[rank] + 1, "token bytes repeat another line")
+        }
         var byteIDs = [UInt32](repeating: UInt32.max, count: 256)
         for b in 0..<256 {
             var byte = UInt8(b)
             guard let id = ranks.lookup(&byte, 1) else { throw malformed(path, 0, "byte \(b) has no token") }
             byteIDs[b] = id
         }
-        // Duplicate byte strings would make two ids for one token.
-        for rank in 0..<n where ranks.lookup(rankBytes.start(rank), rankBytes.length(rank)) != UInt32(rank) {
-            throw malformed(path, lineOfRank[rank] + 1, "token bytes repeat another line")
-        }
         var added: [AddedToken] = []
-        var seen = Set<String>()
+        added.reserveCapacity(specialNames.count)
         for (k, name) in specialNames.enumerated() {
-            guard !name.isEmpty, seen.insert(name).inserted else {
-                throw malformed(path, 0, "special token #\(k) \"\(name)\" is empty or repeated")
-            }
+            guard !name.isEmpty else { throw malformed(path, 0, "special token #\(k) is empty") }
             added.append(AddedToken(content: name, id: Int32(n + k), special: true))
             ordered += name.utf8
             offsets.append(ordered.count)
         }
         let size = n + specialNames.count
-        return Vocabulary(
+        let vocabulary = Vocabulary(
             source: .tiktoken(path: path), tokenBytes: TokenBytes(storage: ordered, offsets: offsets),
             present: [Bool](repeating: true, count: size),
             special: [Bool](repeating: false, count: n) + [Bool](repeating: true, count: specialNames.count),
-            byteIDs: byteIDs, rules: .ranks(ranks), wholePiece: ranks, added: added, pattern: .qwen,
+            byteIDs: byteIDs, rules: .ranks(ranks, BytePairs { a, b in
+                var pair = (a, b)
+                return withUnsafeBytes(of: &pair) { raw in
+                    ranks.lookup(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), 2).map { ($0, $0) }
+                }
+            }), wholePiece: ranks, added: added, pattern: .qwen,
             addPrefixSpace: false, normalization: normalization)
+        if let k = vocabulary.addedMatcher.table.firstDuplicate {
+            throw malformed(path, 0, "special token \"\(specialNames[k])\" is repeated")
+        }
+        return vocabulary
     }
 
     /// Reads the names of `emu3_vision_tokens.txt` (one per line, blank lines ignored).
@@ -144,7 +167,7 @@ enum TiktokenLoader {
 
     /// Decodes standard base64 (with `=` padding) of `p[start..<end]`, appending to `out`.
     private static func decodeBase64(
-        _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]
+        _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ values: [Int8], into out: inout [UInt8]
     ) -> Bool {
         var stop = end
         var padding = 0
@@ -156,7 +179,7 @@ enum TiktokenLoader {
         var accumulator: UInt32 = 0
         var bits = 0
         for i in start..<stop {
-            let v = base64Values[Int(p[i])]
+            let v = values[Int(p[i])]
             if v < 0 { return false }
             accumulator = accumulator << 6 | UInt32(v)
             bits += 6

@@ -46,72 +46,130 @@ final class TokenBytes: @unchecked Sendable {
     /// Whether slot `slot` holds exactly the bytes `p[0..<n]`.
     @inline(__always)
     func equals(_ slot: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        n == length(slot) && (n == 0 || memcmp(start(slot), p, n) == 0)
+        guard n == length(slot) else { return false }
+        let q = start(slot)
+        if n > 16 { return memcmp(q, p, n) == 0 }
+        for k in 0..<n where q[k] != p[k] { return false }  // short keys: a call costs more
+        return true
     }
 }
 
-/// Open-addressing hash table from a byte string to a `UInt32` value (a rank or an id).
-/// Each slot packs `tag << 32 | entry`, where `entry` indexes the key bytes in `keys` and `tag`
-/// is the high half of the hash, so most misses are rejected without touching key bytes.
+/// Open-addressing hash table from a byte string to a value (a rank or an id, < 2^24).
+/// A slot is 16 bytes: `word` holds a key of up to 8 bytes itself (little-endian, zero
+/// padded), else the key's index in `keys`; `meta` packs `tag(24) | length(16) | value(24)`,
+/// where `tag` is 24 bits of the hash. A look-up of a short key (most BPE candidates) thus
+/// touches one cache line, with no pointer chasing: the encoder is bound by these misses.
 final class ByteStringTable: @unchecked Sendable {
-    // Immutable after init (slots and values are filled in `init` only).
+    // Immutable after init (`slots` is filled in `init` only).
     let keys: TokenBytes
-    private let slots: UnsafeMutablePointer<UInt64>
-    private let values: UnsafeMutablePointer<UInt32>
+    private let slots: UnsafeMutablePointer<Slot>
     private let mask: Int
     private static let empty = UInt64.max
+    static let maxValue = UInt32(1 << 24 - 1)
 
-    /// Inserts every key with its value; a later duplicate of a key is ignored (callers that
-    /// must reject duplicates check for them before building the table).
-    init(keys: TokenBytes, values valueArray: [UInt32]) {
-        precondition(valueArray.count == keys.count)
-        self.keys = keys
-        var capacity = 16
-        while capacity < keys.count * 2 { capacity <<= 1 }
-        mask = capacity - 1
-        let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
-        slots.initialize(repeating: Self.empty, count: capacity)
-        let values = UnsafeMutablePointer<UInt32>.allocate(capacity: max(keys.count, 1))
-        valueArray.withUnsafeBufferPointer { if let base = $0.baseAddress { values.initialize(from: base, count: $0.count) } }
-        self.slots = slots
-        self.values = values
-        for entry in 0..<keys.count {
-            let p = keys.start(entry), n = keys.length(entry)
-            let h = Self.hash(p, n)
-            let tag = h >> 32
-            var index = Int(truncatingIfNeeded: h) & mask
-            while slots[index] != Self.empty {
-                let other = Int(truncatingIfNeeded: slots[index] & 0xFFFF_FFFF)
-                if slots[index] >> 32 == tag && keys.equals(other, p, n) { break }  // duplicate: keep first
-                index = (index + 1) & mask
-            }
-            if slots[index] == Self.empty { slots[index] = tag << 32 | UInt64(entry) }
-        }
+    private struct Slot {
+        var word: UInt64
+        var meta: UInt64
     }
 
-    deinit {
-        slots.deallocate()
-        values.deallocate()
+    /// The first entry whose key repeats an earlier one (that later entry is not inserted).
+    let firstDuplicate: Int?
+
+    /// Inserts every key with its value (each < 2^24, keys < 64 KiB); a later duplicate of a
+    /// key is ignored and reported in ``firstDuplicate``.
+    init(keys: TokenBytes, values: [UInt32]) {
+        precondition(values.count == keys.count)
+        self.keys = keys
+        var capacity = 16
+        while capacity < keys.count + keys.count / 2 { capacity <<= 1 }  // load factor ≤ 2/3
+        mask = capacity - 1
+        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(word: 0, meta: Self.empty), count: capacity)
+        self.slots = slots
+        var duplicate: Int?
+        for entry in 0..<keys.count {
+            let p = keys.start(entry), n = keys.length(entry)
+            precondition(n < 1 << 16 && values[entry] <= Self.maxValue)
+            let word = n <= 8 ? Self.pack(p, n) : UInt64(entry)
+            let h = n <= 8 ? Self.hashWord(word, n) : Self.hashLong(p, n)
+            let meta = Self.meta(h, n)
+            var index = Int(truncatingIfNeeded: h) & mask
+            var repeated = false
+            while slots[index].meta != Self.empty {
+                let slot = slots[index]
+                if slot.meta & ~0xFF_FFFF == meta && (n <= 8 ? slot.word == word : keys.equals(Int(slot.word), p, n)) {
+                    repeated = true
+                    break
+                }
+                index = (index + 1) & mask
+            }
+            if repeated {
+                if duplicate == nil { duplicate = entry }
+                continue
+            }
+            slots[index] = Slot(word: word, meta: meta | UInt64(values[entry]))
+        }
+        firstDuplicate = duplicate
+    }
+
+    deinit { slots.deallocate() }
+
+    @inline(__always) private static func meta(_ h: UInt64, _ n: Int) -> UInt64 {
+        (h >> 40) << 40 | UInt64(n) << 24
     }
 
     /// The value of the byte string `p[0..<n]`, or nil.
     @inline(__always)
     func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32? {
-        let h = Self.hash(p, n)
-        let tag = h >> 32
+        if n <= 8 {
+            let word = Self.pack(p, n)
+            let h = Self.hashWord(word, n)
+            let want = Self.meta(h, n)
+            var index = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let slot = slots[index]
+                if slot.meta == Self.empty { return nil }
+                if slot.meta & ~0xFF_FFFF == want && slot.word == word {
+                    return UInt32(truncatingIfNeeded: slot.meta & 0xFF_FFFF)
+                }
+                index = (index + 1) & mask
+            }
+        }
+        let h = Self.hashLong(p, n)
+        let want = Self.meta(h, n)
         var index = Int(truncatingIfNeeded: h) & mask
         while true {
             let slot = slots[index]
-            if slot == Self.empty { return nil }
-            let entry = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF)
-            if slot >> 32 == tag && keys.equals(entry, p, n) { return values[entry] }
+            if slot.meta == Self.empty { return nil }
+            if slot.meta & ~0xFF_FFFF == want && keys.equals(Int(slot.word), p, n) {
+                return UInt32(truncatingIfNeeded: slot.meta & 0xFF_FFFF)
+            }
             index = (index + 1) & mask
         }
     }
 
-    /// A fast 64-bit hash of a short byte string (8-byte words, multiply-xorshift mixing).
+    /// Up to 8 bytes as a little-endian word, zero padded.
     @inline(__always)
-    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    static func pack(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var word: UInt64 = 0
+        var k = n - 1
+        while k >= 0 {
+            word = word << 8 | UInt64(p[k])
+            k -= 1
+        }
+        return word
+    }
+
+    @inline(__always)
+    static func hashWord(_ word: UInt64, _ n: Int) -> UInt64 {
+        var h = (word ^ UInt64(truncatingIfNeeded: n) << 59) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 32)
+    }
+
+    /// A 64-bit hash of a byte string longer than 8 bytes (8-byte words, multiply-xorshift).
+    static func hashLong(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: n &+ 1)
         var i = 0
         let raw = UnsafeRawPointer(p)
@@ -120,16 +178,7 @@ final class ByteStringTable: @unchecked Sendable {
             h ^= h >> 31
             i += 8
         }
-        if i < n {
-            var word: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                word |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ word) &* 0x94D0_49BB_1331_11EB
-        }
+        if i < n { h = (h ^ pack(p + i, n - i)) &* 0x94D0_49BB_1331_11EB }
         h ^= h >> 29
         h = h &* 0xBF58_476D_1CE4_E5B9
         return h ^ (h >> 32)

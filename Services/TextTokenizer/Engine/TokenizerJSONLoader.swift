@@ -117,10 +117,14 @@ enum TokenizerJSONLoader {
         }
         let (pattern, addPrefixSpace) = try reader.preTokenizer(root["pre_tokenizer"])
         let normalization = try override ?? reader.normalizer(root["normalizer"])
+        let mergeTable = PairMergeTable(merges: merges)
         try reader.checkDecoder(root["decoder"])
         return Vocabulary(
             source: .tokenizerJSON(path: path), tokenBytes: tokenBytes, present: present, special: special,
-            byteIDs: byteIDs, rules: .pairs(PairMergeTable(merges: merges)), wholePiece: wholePiece, added: added,
+            byteIDs: byteIDs, rules: .pairs(mergeTable, BytePairs { a, b in
+                mergeTable.lookup(byteIDs[Int(a)], byteIDs[Int(b)])
+                    .map { (UInt32(truncatingIfNeeded: $0 >> 32), UInt32(truncatingIfNeeded: $0)) }
+            }), wholePiece: wholePiece, added: added,
             pattern: pattern, addPrefixSpace: addPrefixSpace, normalization: normalization)
     }
 }
