@@ -45,7 +45,7 @@ public struct ModelDefaults: Sendable, Equatable {
             if let v = j["top_p"] as? Double { d.topP = Float(v) }
             if let v = j["temperature"] as? Double { d.temperature = Float(v) }
             if let v = j["negative_prompt"] as? String { d.negativePrompt = v }
-            if let v = j["positive_suffix"] as? String { d.positiveSuffix = v }
+            if let v = (j["positive_suffix"] ?? j["quality_suffix"]) as? String { d.positiveSuffix = v }
             if let v = j["system_prompt"] as? String { d.systemPrompt = v }
             if let v = j["allowed_grids"] as? [[Int]] { d.allowedGrids = v }
         }
