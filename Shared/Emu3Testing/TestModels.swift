@@ -22,8 +22,12 @@ public enum TestModels {
         return true
     }()
 
+    /// A small byte-level BPE tokenizer.json with the Emu3 special names (a folder holding it).
+    public static var textTokenizer: String { repositoryRoot.appendingPathComponent("Tests/Fixtures/text/tiny-model").path }
+
     /// Environment that points every service at its test model (callers' values win).
     public static var environment: [String: String] {
-        ["EMU3_BACKBONE_MODEL": backbone, "EMU3_VISION_TOKENIZER_MODEL": visionTokenizer]
+        ["EMU3_BACKBONE_MODEL": backbone, "EMU3_VISION_TOKENIZER_MODEL": visionTokenizer,
+         "EMU3_TEXT_TOKENIZER_MODEL": textTokenizer]
     }
 }
