@@ -7,6 +7,13 @@ import PackageDescription
 /// forward passes on tiny checkpoints, and unoptimised Swift loops are 20-50x slower.
 let engineSwiftSettings: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// What every service executable links besides its engine.
+let serverDependencies: [Target.Dependency] = [
+    "RPC", "Emu3Proto",
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
 let package = Package(
     name: "emu3-swift",
     platforms: [.macOS(.v14)],
@@ -68,7 +75,7 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-text-tokenizer",
-            dependencies: ["TextTokenizerEngine", "RPC", "Emu3Proto"],
+            dependencies: ["TextTokenizerEngine"] + serverDependencies,
             path: "Services/TextTokenizer/Server"),
 
         // MARK: - Backbone
@@ -79,7 +86,7 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-backbone",
-            dependencies: ["BackboneEngine", "RPC", "Emu3Proto"],
+            dependencies: ["BackboneEngine"] + serverDependencies,
             path: "Services/Backbone/Server"),
 
         // MARK: - Vision tokenizer
@@ -90,28 +97,26 @@ let package = Package(
             swiftSettings: engineSwiftSettings),
         .executableTarget(
             name: "emu3-vision-tokenizer",
-            dependencies: [
-                "VisionTokenizerEngine", "ImageIO", "RPC", "Emu3Proto",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["VisionTokenizerEngine", "ImageIO"] + serverDependencies,
             path: "Services/VisionTokenizer/Server"),
 
         // MARK: - Evaluator (scoring, DPO pairs)
         .target(name: "EvaluatorEngine", path: "Services/Evaluator/Engine"),
         .executableTarget(
             name: "emu3-evaluator",
-            dependencies: ["EvaluatorEngine", "RPC", "Emu3Proto"],
+            dependencies: ["EvaluatorEngine"] + serverDependencies,
             path: "Services/Evaluator/Server"),
 
         // MARK: - Orchestrator
+        // fork/exec with prctl(PR_SET_PDEATHSIG) and setsid for the supervisor (`up`).
+        .target(name: "CSpawn", path: "Services/Orchestrator/CSpawn", publicHeadersPath: "include"),
         .target(
             name: "OrchestratorCore",
-            dependencies: ["RPC", "Emu3Proto", "ImageIO"],
+            dependencies: ["RPC", "Emu3Proto", "ImageIO", "CSpawn"],
             path: "Services/Orchestrator/Core"),
         .executableTarget(
             name: "emu3-orchestrator",
-            dependencies: ["OrchestratorCore", "RPC", "Emu3Proto"],
+            dependencies: ["OrchestratorCore"] + serverDependencies,
             path: "Services/Orchestrator/CLI"),
 
         // MARK: - Tests
@@ -132,7 +137,11 @@ let package = Package(
             name: "VisionTokenizerEngineTests", dependencies: ["VisionTokenizerEngine", "Tensor", "ImageIO"],
             path: "Tests/VisionTokenizerEngineTests"),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG"],
+            name: "OrchestratorCoreTests", dependencies: ["OrchestratorCore", "Emu3Proto"],
+            path: "Tests/OrchestratorCoreTests"),
+        .testTarget(name: "EvaluatorEngineTests", dependencies: ["EvaluatorEngine"], path: "Tests/EvaluatorEngineTests"),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG", "OrchestratorCore"],
             path: "Tests/EndToEndTests"),
     ]
 )

@@ -10,6 +10,7 @@ uint32_t emu3_cpu_features(void) {
     if (__builtin_cpu_supports("avx512f")) f |= EMU3_CPU_AVX512F;
     if (__builtin_cpu_supports("avx512bf16")) f |= EMU3_CPU_AVX512BF16;
     if (__builtin_cpu_supports("avx512vnni")) f |= EMU3_CPU_AVX512VNNI;
+    if (__builtin_cpu_supports("f16c")) f |= EMU3_CPU_F16C;
 #endif
     return f;
 }

@@ -1,48 +1,50 @@
-// Shared/CEmu3Proto must be exactly what scripts/gen-proto.sh makes from proto/emu3/v1:
-// the generated C is committed, so an edited .proto without regeneration fails here.
 import Foundation
 import Testing
 
-private let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// The protobuf-c output is committed; this fails when it no longer matches proto/.
+@Suite struct ProtoFreshnessTests {
+    @Test func generatedCodeMatchesProtoFiles() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let p = Process()
+        p.executableURL = root.appendingPathComponent("scripts/check-proto.sh")
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+    }
 
-private let protocCAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/protoc-c")
-
-@Suite("Emu3Proto generated code")
-struct ProtoFreshnessTests {
-    @Test(.enabled(if: protocCAvailable, "protoc-c is not installed (apt-get install protobuf-c-compiler)"))
-    func committedProtobufCOutputMatchesTheProtoFiles() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("proto-fresh-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [repositoryRoot.appendingPathComponent("scripts/gen-proto.sh").path, scratch.path]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-
-        let committed = repositoryRoot.appendingPathComponent("Shared/CEmu3Proto")
-        let generated = try relativeFiles(under: scratch)
-        #expect(generated.count >= 14)  // 6 .h + 6 .c + umbrella header + module map
-        #expect(generated == (try relativeFiles(under: committed)), "files added or removed: rerun scripts/gen-proto.sh")
-        for path in generated {
-            let fresh = try Data(contentsOf: scratch.appendingPathComponent(path))
-            let old = try? Data(contentsOf: committed.appendingPathComponent(path))
-            #expect(fresh == old, "\(path) is stale: rerun scripts/gen-proto.sh")
+    @Test func noMessageTypeIsRecursive() throws {
+        // protobuf-c 1.4.1 has no nesting limit (RELIABILITY.md §0.5): a message may not
+        // contain itself, directly or through another message.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("proto/emu3/v1")
+        var fields: [String: Set<String>] = [:]
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir.path) where f.hasSuffix(".proto") {
+            var current: [String] = []
+            for raw in try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8).split(separator: "\n") {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.hasPrefix("message ") { current.append(String(line.split(separator: " ")[1])); fields[current.last!] = [] }
+                else if line.hasPrefix("enum ") { current.append("enum") }
+                else if line.hasPrefix("}") && !current.isEmpty { current.removeLast() }
+                else if let m = current.last, m != "enum" {
+                    let words = line.split(separator: " ").map(String.init).filter { $0 != "repeated" && $0 != "optional" }
+                    if words.count >= 3, words[2] == "=" || words.count >= 4 { fields[m, default: []].insert(words[0]) }
+                }
+            }
+        }
+        func reaches(_ from: String, _ target: String, _ seen: inout Set<String>) -> Bool {
+            for t in fields[from] ?? [] where fields[t] != nil {
+                if t == target { return true }
+                if seen.insert(t).inserted && reaches(t, target, &seen) { return true }
+            }
+            return false
+        }
+        #expect(fields.count > 20)
+        for m in fields.keys {
+            var seen: Set<String> = []
+            #expect(!reaches(m, m, &seen), "\(m) is recursive")
         }
     }
-}
-
-/// Regular files below `root`, as sorted relative paths.
-private func relativeFiles(under root: URL) throws -> [String] {
-    let rootPath = root.standardizedFileURL.path
-    guard let walker = FileManager.default.enumerator(atPath: rootPath) else { return [] }
-    var paths: [String] = []
-    while let path = walker.nextObject() as? String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: rootPath + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            paths.append(path)
-        }
-    }
-    return paths.sorted()
 }

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RPC
 import VisionTokenizerEngine
 
 @main
@@ -10,8 +11,9 @@ struct VisionTokenizerCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emu3-vision-tokenizer",
         abstract: "Emu3's vision tokenizer: images and videos to VQ codes and back.",
+        version: emu3Version,
         subcommands: [EncodeCommand.self, DecodeCommand.self, ReconstructCommand.self, EncodeVideoCommand.self,
-                      DecodeVideoCommand.self])
+                      DecodeVideoCommand.self, Serve.self])
 }
 
 /// Flags shared by every command.

@@ -2,6 +2,7 @@
 #include "emu3/v1/backbone.pb-c.h"
 #include "emu3/v1/evaluator.pb-c.h"
 #include "emu3/v1/health.pb-c.h"
+#include "emu3/v1/orchestrator.pb-c.h"
 #include "emu3/v1/rpc.pb-c.h"
 #include "emu3/v1/text_tokenizer.pb-c.h"
 #include "emu3/v1/vision_tokenizer.pb-c.h"

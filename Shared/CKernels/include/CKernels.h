@@ -10,5 +10,8 @@ uint32_t emu3_cpu_features(void);
 #define EMU3_CPU_AVX512F     (1u << 2)
 #define EMU3_CPU_AVX512BF16  (1u << 3)
 #define EMU3_CPU_AVX512VNNI  (1u << 4)
+#define EMU3_CPU_F16C        (1u << 5)
+
+#include "emu3_rows.h"
 
 #endif

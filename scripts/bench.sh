@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# make bench: runs every benchmark executable (emu3-bench-*) built in release mode. Each
+# prints its figures beside the reference implementation measured in the same run, as
+# ratios (memory speed on these machines is bimodal between runs). Benchmarks needing the
+# Python reference use tools/.venv (created by tools/setup-venv.sh) and say so when missing.
+set -euo pipefail
+bin=${1:?usage: bench.sh BIN_DIR}
+found=0
+for b in "$bin"/emu3-bench-*; do
+  [ -x "$b" ] || continue
+  found=1
+  echo "== $(basename "$b")"
+  "$b" || echo "$(basename "$b") failed with status $?" >&2
+done
+[ "$found" = 1 ] || echo "no benchmark executables in $bin" >&2
