@@ -141,7 +141,7 @@ let package = Package(
             path: "Tests/OrchestratorCoreTests"),
         .testTarget(name: "EvaluatorEngineTests", dependencies: ["EvaluatorEngine"], path: "Tests/EvaluatorEngineTests"),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG", "OrchestratorCore"],
+            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG", "OrchestratorCore", "ImageIO", "SafeTensors"],
             path: "Tests/EndToEndTests"),
     ]
 )
