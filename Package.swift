@@ -145,7 +145,17 @@ let package = Package(
             path: "Tests/OrchestratorCoreTests"),
         .testTarget(name: "EvaluatorEngineTests", dependencies: ["EvaluatorEngine"], path: "Tests/EvaluatorEngineTests"),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG", "OrchestratorCore"],
+            name: "EndToEndTests", dependencies: ["Emu3Testing", "RPC", "Emu3Proto", "NNG", "OrchestratorCore", "ImageIO", "SafeTensors"],
             path: "Tests/EndToEndTests"),
     ]
 )
+
+// MARK: - Benchmarks (outside `swift test`): EMU3_BENCHMARKS=1 swift build -c release --product VisionTokenizerBenchmarks
+// Driven by Benchmarks/VisionTokenizer/run.sh, which also runs the PyTorch side on the same weights.
+if Context.environment["EMU3_BENCHMARKS"] != nil {
+    package.products.append(.executable(name: "VisionTokenizerBenchmarks", targets: ["VisionTokenizerBenchmarks"]))
+    package.targets.append(
+        .executableTarget(
+            name: "VisionTokenizerBenchmarks", dependencies: ["VisionTokenizerEngine", "ImageIO", "Tensor"],
+            path: "Benchmarks/VisionTokenizer", exclude: ["run.sh"], swiftSettings: engineSwiftSettings))
+}

@@ -30,10 +30,14 @@ public struct VisionTokenizerLimits: Sendable, Equatable {
     public var maxCodesPerFrame: Int
     /// Largest number of video frames per request.
     public var maxVideoFrames: Int
+    /// Largest total of decoded pixels over a video's PNG frames (checked from IHDR before any
+    /// frame is decoded): 64 frames of 512².
+    public var maxVideoPixels: Int
 
-    public init(maxCodesPerFrame: Int = 128 * 128, maxVideoFrames: Int = 64) {
+    public init(maxCodesPerFrame: Int = 128 * 128, maxVideoFrames: Int = 64, maxVideoPixels: Int = 64 * 512 * 512) {
         self.maxCodesPerFrame = maxCodesPerFrame
         self.maxVideoFrames = maxVideoFrames
+        self.maxVideoPixels = maxVideoPixels
     }
 
     public static let `default` = VisionTokenizerLimits()

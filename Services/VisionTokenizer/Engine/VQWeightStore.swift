@@ -1,5 +1,6 @@
 // Hands checkpoint tensors to the layers by canonical name, checking shape and dtype, and
 // reports tensors nobody asked for (a config that does not match its checkpoint).
+import Foundation
 import SafeTensors
 
 /// One checkpoint's VQ tensors, addressed by canonical (transformers) name.
@@ -43,9 +44,26 @@ final class VQWeightStore {
                 throw .shapeMismatch(name: fileName, expected: shape, actual: info.shape)
             }
             used.insert(name)
-            return try store.floats(fileName)
+            let values = try store.floats(fileName)
+            releasePages(of: fileName)
+            return values
         } catch {
             throw .weights(error)
+        }
+    }
+
+    /// Drops the file pages just copied from this process's read-only mapping (MADV_DONTNEED;
+    /// they stay in the page cache and re-fault from the file if read again). Without this the
+    /// mapped file and the Float copies are both resident at the end of loading, doubling the
+    /// load-time peak RSS (2.2 GB instead of 1.1 GB for the full-size model).
+    private func releasePages(of fileName: String) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        _ = try? store.withRawBytes(fileName) { raw in
+            guard let base = raw.baseAddress, raw.count >= page else { return }
+            let start = (UInt(bitPattern: base) + UInt(page - 1)) & ~UInt(page - 1)  // whole pages only
+            let end = (UInt(bitPattern: base) + UInt(raw.count)) & ~UInt(page - 1)
+            guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+            _ = madvise(pointer, Int(end - start), MADV_DONTNEED)
         }
     }
 

@@ -159,6 +159,33 @@ public final class VisionTokenizer: Sendable {
         return try encodeVideo(pixels: pixels, check: check)
     }
 
+    /// Encodes a clip given as PNG files. Every header is checked (PNG limits, frame count,
+    /// total pixel budget) before any frame is decoded.
+    public func encodeVideo(
+        pngFrames: [[UInt8]], smartResize: Bool = false, pngLimits: PNGLimits = .default, check: StopCheck? = nil
+    ) throws(VisionTokenizerError) -> CodeGrid {
+        guard !pngFrames.isEmpty, pngFrames.count % configuration.temporalFactor == 0 else {
+            throw .frameCountNotMultiple(count: pngFrames.count, factor: configuration.temporalFactor)
+        }
+        guard pngFrames.count <= limits.maxVideoFrames else {
+            throw .tooLarge(what: "video frame count", value: pngFrames.count, limit: limits.maxVideoFrames)
+        }
+        var total = 0
+        for png in pngFrames {
+            let header: PNGHeader
+            do { header = try PNGDecoder.validateHeader(png, limits: pngLimits) } catch { throw .image(error) }
+            total += header.width * header.height
+        }
+        guard total <= limits.maxVideoPixels else {
+            throw .tooLarge(what: "video pixels", value: total, limit: limits.maxVideoPixels)
+        }
+        var frames: [RGBImage] = []
+        for png in pngFrames {
+            do { frames.append(try PNGDecoder.decode(png, limits: pngLimits)) } catch { throw .image(error) }
+        }
+        return try encodeVideo(frames, smartResize: smartResize, check: check)
+    }
+
     /// Encodes normalised frames [3, H, W] (see `encodeVideo(_:smartResize:check:)`).
     public func encodeVideo(pixels: [ImagePixels], check: StopCheck? = nil) throws(VisionTokenizerError) -> CodeGrid {
         guard let first = pixels.first, pixels.count % configuration.temporalFactor == 0 else {
@@ -192,6 +219,17 @@ public final class VisionTokenizer: Sendable {
     /// Decodes t frames of codes to t·f RGB8 frames.
     public func decodeVideo(_ codes: CodeGrid, check: StopCheck? = nil) throws(VisionTokenizerError) -> [RGBImage] {
         try decodeVideoPixels(codes, check: check).map { ImageProcessing.toRGB8($0, processor: processor) }
+    }
+
+    /// Decodes t frames of codes to t·f PNG files carrying `text` chunks.
+    public func decodeVideoPNG(_ codes: CodeGrid, text: [PNGTextEntry] = [], check: StopCheck? = nil)
+        throws(VisionTokenizerError) -> [[UInt8]]
+    {
+        var out: [[UInt8]] = []
+        for frame in try decodeVideo(codes, check: check) {
+            do { out.append(try PNGEncoder.encode(frame, text: text)) } catch { throw .image(error) }
+        }
+        return out
     }
 
     // MARK: - Compute threads

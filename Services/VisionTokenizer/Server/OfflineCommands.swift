@@ -2,12 +2,13 @@
 import ArgumentParser
 import Foundation
 import ImageIO
+import RPC
 import VisionTokenizerEngine
 
 /// PNG text chunks naming what made an output file.
-func provenance(_ tokenizer: VisionTokenizer, model: String) -> [PNGTextEntry] {
-    [PNGTextEntry(key: "Software", value: "emu3-swift emu3-vision-tokenizer"),
-     PNGTextEntry(key: "Source", value: "Emu3 VQ decoder, model \(URL(fileURLWithPath: model).lastPathComponent)")]
+func provenance(model: String) -> [PNGTextEntry] {
+    [PNGTextEntry(key: "Software", value: "emu3-swift \(emu3Version) emu3-vision-tokenizer"),
+     PNGTextEntry(key: "Source", value: "Emu3 VQ decoder, model \(model)")]
 }
 
 struct EncodeCommand: ParsableCommand {
@@ -45,7 +46,7 @@ struct DecodeCommand: ParsableCommand {
         let rows = try CodeJSON.decodeRows(try readFile(codes), source: codes)
         let grid = CodeGrid(frames: 1, height: rows.count, width: rows.first?.count ?? 0, codes: rows.flatMap { $0 })
         do {
-            let png = try tokenizer.decodeImagePNG(grid, text: provenance(tokenizer, model: options.model))
+            let png = try tokenizer.decodeImagePNG(grid, text: provenance(model: options.modelName))
             try writeFile(png, to: output)
         } catch let error as CLIError { throw error } catch { throw CLIError(error) }
         standardError("decoded \(grid.height)×\(grid.width) codes → \(output)")
@@ -72,7 +73,7 @@ struct ReconstructCommand: ParsableCommand {
             let reconstructed = try tokenizer.decodeImage(codes)
             // PSNR against the image the encoder saw (after resizing), in RGB8.
             let reference = ImageProcessing.toRGB8(pixels, processor: tokenizer.processor)
-            try writeFile(try PNGEncoder.encode(reconstructed, text: provenance(tokenizer, model: options.model)), to: output)
+            try writeFile(try PNGEncoder.encode(reconstructed, text: provenance(model: options.modelName)), to: output)
             print(String(format: "PSNR %.2f dB (%d×%d, %d×%d codes)", psnr(reference, reconstructed), pixels.width, pixels.height,
                          codes.width, codes.height))
         } catch let error as CLIError { throw error } catch { throw CLIError(error) }
@@ -118,7 +119,7 @@ struct DecodeVideoCommand: ParsableCommand {
         let grid = CodeGrid(frames: frames.count, height: height, width: width, codes: frames.flatMap { $0.flatMap { $0 } })
         do {
             for (i, image) in try tokenizer.decodeVideo(grid).enumerated() {
-                try writeFile(try PNGEncoder.encode(image, text: provenance(tokenizer, model: options.model)),
+                try writeFile(try PNGEncoder.encode(image, text: provenance(model: options.modelName)),
                               to: String(format: "%@-%04d.png", output, i))
             }
         } catch let error as CLIError { throw error } catch { throw CLIError(error) }

@@ -1,25 +1,14 @@
-// emu3-vision-tokenizer: Emu3's vision tokenizer as a command-line tool. The offline commands
-// call VisionTokenizerEngine directly; the RPC `serve` command comes with the shared RPC runtime.
+// Shared flags and helpers of the offline commands (no service involved).
 import ArgumentParser
 import Foundation
 import Logging
 import RPC
 import VisionTokenizerEngine
 
-@main
-struct VisionTokenizerCLI: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "emu3-vision-tokenizer",
-        abstract: "Emu3's vision tokenizer: images and videos to VQ codes and back.",
-        version: emu3Version,
-        subcommands: [EncodeCommand.self, DecodeCommand.self, ReconstructCommand.self, EncodeVideoCommand.self,
-                      DecodeVideoCommand.self, Serve.self])
-}
-
-/// Flags shared by every command.
+/// Flags shared by every offline command.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "Model directory (config.json + model.safetensors).")
-    var model: String = "models/emu3-tiny"
+    @Option(name: .long, help: ArgumentHelp("Model directory (default: $EMU3_MODEL, else the embedded emu3-tiny).", valueName: "dir"))
+    var model: String?
 
     @Option(name: .long, help: "OpenBLAS threads (default: OpenBLAS's own choice).")
     var threads: Int?
@@ -31,6 +20,9 @@ struct ModelOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
+    /// The model directory that will be used, for messages and PNG text.
+    var modelName: String { model.map { URL(fileURLWithPath: $0).lastPathComponent } ?? DefaultModel.name }
+
     /// Sets up logging and threads, then loads the model.
     func load() throws -> VisionTokenizer {
         LoggingSystem.bootstrap { label in
@@ -39,9 +31,10 @@ struct ModelOptions: ParsableArguments {
             return handler
         }
         if let threads { VisionTokenizer.setComputeThreads(threads) }
-        let logger = Logger(label: "emu3.vision-tokenizer")
+        let directory: URL
+        do { directory = try DefaultModel.resolve(model) } catch { throw CLIError(error) }
         do {
-            return try VisionTokenizer(modelDirectory: URL(fileURLWithPath: model), logger: logger)
+            return try VisionTokenizer(modelDirectory: directory, logger: Logger(label: "emu3.vision-tokenizer"))
         } catch {
             throw CLIError(error)
         }
