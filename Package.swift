@@ -93,6 +93,11 @@ let package = Package(
             dependencies: ["BackboneEngine"] + serverDependencies,
             path: "Services/Backbone/Server"),
 
+        // Not a test: `make bench` runs every emu3-bench-* executable (release).
+        .executableTarget(
+            name: "emu3-bench-backbone", dependencies: ["BackboneEngine", "Tensor"], path: "Benchmarks/Backbone",
+            swiftSettings: engineSwiftSettings),
+
         // MARK: - Vision tokenizer
         .target(
             name: "VisionTokenizerEngine",

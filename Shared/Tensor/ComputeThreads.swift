@@ -1,9 +1,9 @@
 import COpenBLAS
 import Dispatch
 
-/// How many threads the kernels split work over, and the one place OpenBLAS's own thread
-/// count is set (style: set BLAS threads once at start; never nest our parallel loop around
-/// a threaded GEMM — kernels run either our split or a BLAS call, not both at once).
+/// How many threads the kernels split work over, and the one place OpenBLAS's thread count is
+/// set (style: set BLAS threads once at start; never nest our parallel loop around a
+/// threaded GEMM — here BLAS runs single-threaded inside our chunks).
 public struct ComputeThreads: Sendable, Equatable {
     /// Number of parallel workers (≥ 1).
     public let count: Int
@@ -17,17 +17,25 @@ public struct ComputeThreads: Sendable, Equatable {
     /// The machine's active processor count.
     public static var available: ComputeThreads { ComputeThreads(Int(openblas_get_num_procs())) }
 
-    /// Sets OpenBLAS's thread count to `count` (process-wide).
-    public func configureBLAS() { openblas_set_num_threads(Int32(count)) }
+    /// Makes OpenBLAS single-threaded (process-wide). Our kernels split GEMMs into panels and
+    /// attention into heads, dynamically over `count` workers, and call BLAS inside each
+    /// chunk: OpenBLAS's own static split stalls whenever the OS deschedules one of its
+    /// threads (measured on the shared 2-core machine: 2 BLAS threads ran slower than 1).
+    public func configureBLAS() { openblas_set_num_threads(1) }
 
-    /// Runs `body(chunk, range)` for `count` or fewer contiguous chunks of `0..<total`, each
-    /// chunk's start a multiple of `alignment`, in parallel. Chunks are at least `minChunk`
-    /// long so small jobs stay on one thread (thread hand-off costs ~10 µs).
+    /// Chunks per worker: more, smaller chunks than workers, handed out dynamically, so a
+    /// worker the OS descheduled (the cores are shared) delays its slice, not the whole step.
+    public static let chunksPerWorker = 4
+
+    /// Runs `body(chunk, range)` over contiguous chunks of `0..<total` in parallel, each
+    /// chunk's start a multiple of `alignment`. Up to `chunksPerWorker × count` chunks, each
+    /// at least `minChunk` long so small jobs stay on one thread (a hand-off costs ~10 µs).
     public func forEachChunk(
         of total: Int, alignment: Int = 1, minChunk: Int = 1, _ body: (Int, Range<Int>) -> Void
     ) {
         guard total > 0 else { return }
-        let chunks = chunkRanges(total: total, alignment: alignment, minChunk: minChunk)
+        let chunks = count == 1
+            ? [0..<total] : chunkRanges(total: total, alignment: alignment, minChunk: minChunk)
         if chunks.count == 1 {
             body(0, chunks[0])
             return
@@ -53,7 +61,7 @@ public struct ComputeThreads: Sendable, Equatable {
 
     func chunkRanges(total: Int, alignment: Int, minChunk: Int) -> [Range<Int>] {
         let a = max(1, alignment)
-        let n = max(1, min(count, total / max(1, minChunk)))
+        let n = max(1, min(count * Self.chunksPerWorker, total / max(1, minChunk)))
         let units = (total + a - 1) / a
         var ranges: [Range<Int>] = []
         var start = 0

@@ -158,6 +158,19 @@ public struct Emu3Model: Sendable {
         return outputs
     }
 
+    /// Logits of several streams' hidden rows in ONE pass over lm_head (the CFG pair):
+    /// the rows of `hiddens` stacked in order → [Σ rows, vocabulary.count].
+    public func logits(stacking hiddens: [Tensor], vocabulary: Range<Int>? = nil, workspace ws: ForwardWorkspace) -> Tensor {
+        let rows = hiddens.reduce(0) { $0 + $1.shape[0] }
+        var stacked = Tensor(zeros: [rows, configuration.hiddenSize])
+        var at = 0
+        for h in hiddens {
+            Elementwise.copyRows(h, from: 0, count: h.shape[0], into: &stacked, to: at)
+            at += h.shape[0]
+        }
+        return logits(stacked, vocabulary: vocabulary, workspace: ws)
+    }
+
     /// logits [rows, vocabulary.count] = hidden [rows, d] · lm_headᵀ for the chosen vocabulary
     /// rows only (e.g. just the visual ids at image steps: spec §6.3, §6.6).
     /// - Parameter vocabulary: lm_head rows to compute (default: all).

@@ -61,11 +61,11 @@ struct Generator {
                     report(.prefill)
                 }
                 let subset = rule == .visual ? visualRange : nil
-                var scores = model.logits(hidden[0], vocabulary: subset, workspace: ws).scalars
-                if cfg {
-                    let u = model.logits(hidden[1], vocabulary: subset, workspace: ws).scalars
-                    Self.guide(&scores, unconditional: u, scale: s, subsetOnly: subset != nil)
-                }
+                // Both streams' rows in one pass over lm_head (§6.6.2: weights read once per step).
+                let all = model.logits(stacking: hidden, vocabulary: subset, workspace: ws).scalars
+                let n = all.count / hidden.count
+                var scores = Array(all[0..<n])
+                if cfg { Self.guide(&scores, unconditional: Array(all[n..<(2 * n)]), scale: s, subsetOnly: subset != nil) }
                 if rule == .visual && subset == nil { Self.maskToVisual(&scores, tokens.visualIds) }
                 let base = subset?.lowerBound ?? 0
                 token = Int32(base + sampler.choose(&scores))

@@ -24,7 +24,7 @@ public enum Attention {
     ///   - q: queries [rows, heads·d], RoPE applied; rows `rowStart ..< rowStart + tokens` are used.
     ///   - newPadding: per new token, whether its slot is padding (nil: none).
     ///   - out: same shape as q; the same rows are written.
-    ///   - scratch: reused score buffer.
+    ///   - scratch: kept for API stability; score buffers come from a pool.
     public static func causal(
         q: Tensor, rowStart: Int, tokens: Int, heads: Int, cache: KVCache, layer: Int,
         newPadding: [Bool]?, out: inout Tensor, scratch: inout Tensor, threads: ComputeThreads
@@ -51,13 +51,13 @@ public enum Attention {
                             values: cache.valuePointer(layer: layer, head: g), visible: visible)
             }
         } else {
-            scratch.resize(to: [tokens, length])
-            scratch.makeUnique()
-            for h in 0..<heads {
+            // One head per worker at a time, single-threaded BLAS inside (see configureBLAS).
+            threads.forEach(heads) { h in
                 let g = h / ctx.group
-                prefillHead(ctx, h: h, keys: cache.keyPointer(layer: layer, head: g),
-                            values: cache.valuePointer(layer: layer, head: g), visible: visible,
-                            scores: scratch.storage.pointer)
+                ScratchPool.shared.withBuffer(tokens * length) { scores in
+                    prefillHead(ctx, h: h, keys: cache.keyPointer(layer: layer, head: g),
+                                values: cache.valuePointer(layer: layer, head: g), visible: visible, scores: scores)
+                }
             }
         }
     }

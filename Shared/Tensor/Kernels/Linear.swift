@@ -7,16 +7,19 @@ import CKernels
 ///   streams every weight row once for all m vectors (AVX2 + FMA, BF16/F16 widened in
 ///   registers), rows split over threads. Decode is memory bound on W, so reading W once per
 ///   step is the whole game; a BLAS GEMM with m = 2 is no faster than two GEMVs.
-/// - m large (prefill, scoring): OpenBLAS `sgemm`. 16-bit weights are widened panel by panel
-///   into a reused Float32 scratch (a few MB), never the whole matrix.
+/// - m large (prefill, scoring): OpenBLAS `sgemm` on panels of output features, one panel per
+///   worker at a time (BLAS itself single-threaded, see `ComputeThreads.configureBLAS`).
+///   16-bit weights are widened panel by panel into pooled Float32 buffers, never the whole
+///   matrix.
 public enum Linear {
     /// Largest m served by the row kernel for 16-bit weights: past it, widening a panel once and
     /// running sgemm reads fewer bytes than several passes of the row kernel.
     public static let rowKernelLimit16 = 8
     /// Largest m served by the row kernel for F32 weights.
     public static let rowKernelLimit32 = 4
-    /// Target size of one widened Float32 weight panel (bytes).
-    static let panelBytes = 8 << 20
+    /// Output features per GEMM panel: large enough that re-packing x per panel stays cheap
+    /// next to the panel's multiply, small enough to balance over the workers.
+    static let panelRows = 256
     /// Rows per thread below which the row kernel stays on one thread.
     static let minRowsPerThread = 64
 
@@ -26,7 +29,7 @@ public enum Linear {
     ///   - rows: the output features to compute (default: all). A slice of lm_head, for example.
     ///   - input: x [m, in] (any leading shape whose last dimension is `in`).
     ///   - output: resized to [m, rows.count].
-    ///   - scratch: reused widening buffer for 16-bit weights on the GEMM path.
+    ///   - scratch: kept for API stability; panels use pooled buffers.
     ///   - threads: workers for the row kernel and for widening.
     public static func apply(
         _ weight: WeightMatrix, rows: Range<Int>? = nil, input: Tensor, output: inout Tensor,
@@ -46,11 +49,8 @@ public enum Linear {
         let limit = weight.dtype == .f32 ? rowKernelLimit32 : rowKernelLimit16
         if m <= limit || k == 0 {
             rowKernel(weight, rows: r, x: x, m: m, y: y, threads: threads)
-        } else if weight.dtype == .f32 {
-            let b = weight.base.assumingMemoryBound(to: Float.self) + r.lowerBound * k
-            BLAS.gemmTransB(m: m, n: n, k: k, a: x, lda: k, b: b, ldb: k, c: y, ldc: n)
         } else {
-            widenedGemm(weight, rows: r, x: x, m: m, y: y, scratch: &scratch, threads: threads)
+            panelGemm(weight, rows: r, x: x, m: m, y: y, threads: threads)
         }
     }
 
@@ -68,26 +68,35 @@ public enum Linear {
         }
     }
 
-    /// Widens W panel by panel into `scratch` and multiplies with sgemm.
-    static func widenedGemm(
+    /// Splits the output features into panels handed out to the workers; each widens its
+    /// panel of W into a pooled Float32 buffer (16-bit weights) and runs a single-threaded
+    /// sgemm on it. Dynamic panels keep both cores busy when the OS deschedules one.
+    static func panelGemm(
         _ w: WeightMatrix, rows r: Range<Int>, x: UnsafePointer<Float>, m: Int,
-        y: UnsafeMutablePointer<Float>, scratch: inout Tensor, threads: ComputeThreads
+        y: UnsafeMutablePointer<Float>, threads: ComputeThreads
     ) {
         let k = w.cols
         let n = r.count
-        let panel = min(n, max(16, (panelBytes / (4 * k)) / 16 * 16))
-        scratch.resize(to: [panel, k])
-        scratch.makeUnique()
-        let buf = scratch.storage.pointer
-        var p = 0
-        while p < n {
-            let pn = min(panel, n - p)
-            let first = r.lowerBound + p
-            threads.forEachChunk(of: pn, minChunk: 16) { _, chunk in
-                w.widenRows(first + chunk.lowerBound, count: chunk.count, into: buf + chunk.lowerBound * k)
+        let ctx = PanelContext(x: x, y: y)
+        threads.forEachChunk(of: n, alignment: 16, minChunk: panelRows) { _, chunk in
+            let first = r.lowerBound + chunk.lowerBound
+            if w.dtype == .f32 {
+                let b = w.base.assumingMemoryBound(to: Float.self) + first * k
+                BLAS.gemmTransB(m: m, n: chunk.count, k: k, a: ctx.x, lda: k, b: b, ldb: k,
+                                c: ctx.y + chunk.lowerBound, ldc: n)
+                return
             }
-            BLAS.gemmTransB(m: m, n: pn, k: k, a: x, lda: k, b: buf, ldb: k, c: y + p, ldc: n)
-            p += pn
+            ScratchPool.shared.withBuffer(chunk.count * k) { panel in
+                w.widenRows(first, count: chunk.count, into: panel)
+                BLAS.gemmTransB(m: m, n: chunk.count, k: k, a: ctx.x, lda: k, b: panel, ldb: k,
+                                c: ctx.y + chunk.lowerBound, ldc: n)
+            }
         }
     }
+}
+
+/// Pointers shared by the panel workers (each writes its own output columns).
+private struct PanelContext: @unchecked Sendable {
+    let x: UnsafePointer<Float>
+    let y: UnsafeMutablePointer<Float>
 }
