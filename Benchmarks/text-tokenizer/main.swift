@@ -1,6 +1,7 @@
 // emu3-bench-text: text tokenizer throughput and load time, beside tiktoken in the same run.
 //
-//   swift run -c release emu3-bench-text [--vocab PATH] [--corpus JSONL] [--seconds S] [--no-tiktoken]
+//   swift run -c release emu3-bench-text [--vocab PATH] [--corpus JSONL] [--seconds S] [--python PATH] [--no-tiktoken]
+//   (run from the repository root; `make bench` does)
 //
 // Encodes every line of the golden corpus (Tests/Fixtures/text/qwen_goldens.jsonl) with the
 // Qwen vocabulary: single-threaded, then as one batch over all cores; runs
@@ -19,7 +20,11 @@ struct Options {
     var corpus = "Tests/Fixtures/text/qwen_goldens.jsonl"
     var seconds = 2.0
     var tiktoken = true
-    var python = ProcessInfo.processInfo.environment["EMU3_PYTHON"] ?? "/work/main/tools/.venv/bin/python"
+    /// `$EMU3_PYTHON`, else the first venv found (tools/.venv of this checkout or of /work/main).
+    var python = ProcessInfo.processInfo.environment["EMU3_PYTHON"]
+        ?? ["tools/.venv/bin/python", "/work/main/tools/.venv/bin/python"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        } ?? "python3"
 
     init(_ arguments: [String]) {
         var it = arguments.makeIterator()
@@ -171,26 +176,3 @@ if options.tiktoken, let t = runTiktoken(options) {
     print("ratio batch (emu3 / tiktoken):    \(format((mb / batch) / t.batch_mbps))x")
 }
 print("peak RSS: \(format(peakRSSMiB(), 1)) MiB")
-if ProcessInfo.processInfo.environment["BENCH_PROFILE"] != nil {
-    var costs: [(Double, Int)] = []
-    for (i, text) in texts.enumerated() {
-        let s = threadCPUTime()
-        for _ in 0..<20 { _ = tokenizer.encode(text) }
-        costs.append(((threadCPUTime() - s) / 20, i))
-    }
-    costs.sort { $0.0 > $1.0 }
-    let total = costs.reduce(0) { $0 + $1.0 }
-    print("total \(total)")
-    for (c, i) in costs.prefix(12) { print(format(c * 1000, 3), "ms", texts[i].utf8.count, "bytes", texts[i].prefix(40).debugDescription) }
-}
-if ProcessInfo.processInfo.environment["BENCH_SHORT"] != nil {
-    let short = texts.filter { $0.utf8.count < 1000 }
-    let b = short.reduce(0) { $0 + $1.utf8.count }
-    let t = timedCPU(3) { for text in short { _ = tokenizer.encode(text) } }
-    print("short lines: \(short.count) lines \(b) bytes: \(format(Double(b) / 1e6 / t)) MB/s")
-}
-if ProcessInfo.processInfo.environment["BENCH_LOAD"] != nil {
-    let s = threadCPUTime()
-    for _ in 0..<20 { _ = try TextTokenizer(tiktokenFile: URL(fileURLWithPath: options.vocab)) }
-    print("load CPU: \(format((threadCPUTime() - s) / 20 * 1000, 1)) ms")
-}

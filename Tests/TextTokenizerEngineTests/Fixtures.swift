@@ -36,6 +36,15 @@ enum Fixtures {
         return try TextTokenizer(tiktokenFile: URL(fileURLWithPath: qwenVocabularyPath), normalization: .none)
     }
 
+    /// The full-size converted tokenizer.json (tools/make_qwen_tokenizer_json.py; ~25 MB, not
+    /// committed): `$EMU3_QWEN_TOKENIZER_JSON`, else the cache's `qwen-hf/tokenizer.json`.
+    static var qwenTokenizerJSONPath: String {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["EMU3_QWEN_TOKENIZER_JSON"], !path.isEmpty { return path }
+        return ((qwenVocabularyPath as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("qwen-hf/tokenizer.json")
+    }
+
     static let tiny: Result<TextTokenizer, Error> = Result {
         try TextTokenizer(tokenizerJSONFile: url("tiny_tokenizer.json"))
     }

@@ -194,86 +194,100 @@ private func flatMergeLoop<Rule: PairRule>(
 /// part and the end of this one. A heap entry is still valid when its left node still ends at
 /// `right` and `right` still ends at `rightEnd`: then both parts are unchanged, and since every
 /// current pair has an entry, the smallest valid entry is the current best merge.
+/// (tiktoken ≥ 0.7 has the same idea in `_byte_pair_merge_large`.)
 private func heapMergeLoop<Rule: PairRule>(
     _ rule: Rule, _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ byteIDs: UnsafePointer<UInt32>,
     _ s: inout MergeScratch, _ out: inout [Int32]
 ) {
     let n = end - start
-    s.ids.removeAll(keepingCapacity: true)
-    s.next.removeAll(keepingCapacity: true)
-    s.prev.removeAll(keepingCapacity: true)
-    s.heap.removeAll(keepingCapacity: true)
-    for k in 0..<n {
-        s.ids.append(byteIDs[Int(p[start + k])])
-        s.next.append(Int32(k + 1))
-        s.prev.append(Int32(k - 1))
+    // At most n - 1 initial entries plus two per merge (< n merges).
+    let heapCapacity = 3 * n
+    if s.ids.count < n {
+        s.ids = [UInt32](repeating: 0, count: n)
+        s.next = [Int32](repeating: 0, count: n)
+        s.prev = [Int32](repeating: 0, count: n)
     }
-    s.heap.reserveCapacity(2 * n)
+    if s.heap.count < heapCapacity {
+        s.heap = [MergeScratch.HeapEntry](repeating: .init(key: 0, right: 0, rightEnd: 0, merged: 0), count: heapCapacity)
+    }
     s.ids.withUnsafeMutableBufferPointer { ids in
         s.next.withUnsafeMutableBufferPointer { next in
             s.prev.withUnsafeMutableBufferPointer { prev in
-                func push(_ left: Int, _ heap: inout [MergeScratch.HeapEntry]) {
-                    let right = Int(next[left])
-                    guard right < n else { return }
-                    let rightEnd = Int(next[right])
-                    let (priority, merged) = rule.merge(p, start + left, start + rightEnd, ids[left], ids[right])
-                    guard priority != noMerge else { return }
-                    heapPush(&heap, .init(key: UInt64(priority) << 32 | UInt64(left), right: Int32(right),
-                                          rightEnd: Int32(rightEnd), merged: merged))
-                }
-                for k in 0..<(n - 1) { push(k, &s.heap) }
-                while let top = heapPop(&s.heap) {
-                    let left = Int(truncatingIfNeeded: top.key & 0xFFFF_FFFF)
-                    let right = Int(top.right)
-                    guard next[left] == top.right, next[right] == top.rightEnd else { continue }
-                    ids[left] = top.merged
-                    next[left] = top.rightEnd
-                    next[right] = -1  // dead
-                    if Int(top.rightEnd) < n { prev[Int(top.rightEnd)] = Int32(left) }
-                    if prev[left] >= 0 { push(Int(prev[left]), &s.heap) }
-                    push(left, &s.heap)
-                }
-                var node = 0
-                while node < n {
-                    out.append(Int32(bitPattern: ids[node]))
-                    node = Int(next[node])
+                s.heap.withUnsafeMutableBufferPointer { heapBuffer in
+                    var heap = MinHeap(storage: heapBuffer.baseAddress!)
+                    @inline(__always) func push(_ left: Int) {
+                        let right = Int(next[left])
+                        guard right < n else { return }
+                        let rightEnd = Int(next[right])
+                        let (priority, merged) = rule.merge(p, start + left, start + rightEnd, ids[left], ids[right])
+                        guard priority != noMerge else { return }
+                        heap.push(.init(key: UInt64(priority) << 32 | UInt64(left), right: Int32(right),
+                                        rightEnd: Int32(rightEnd), merged: merged))
+                    }
+                    for k in 0..<n {
+                        ids[k] = byteIDs[Int(p[start + k])]
+                        next[k] = Int32(k + 1)
+                        prev[k] = Int32(k - 1)
+                    }
+                    for k in 0..<(n - 1) { push(k) }
+                    while let top = heap.pop() {
+                        let left = Int(truncatingIfNeeded: top.key & 0xFFFF_FFFF)
+                        let right = Int(top.right)
+                        guard next[left] == top.right, next[right] == top.rightEnd else { continue }
+                        ids[left] = top.merged
+                        next[left] = top.rightEnd
+                        next[right] = -1  // dead
+                        if Int(top.rightEnd) < n { prev[Int(top.rightEnd)] = Int32(left) }
+                        if prev[left] >= 0 { push(Int(prev[left])) }
+                        push(left)
+                    }
+                    var node = 0
+                    while node < n {
+                        out.append(Int32(bitPattern: ids[node]))
+                        node = Int(next[node])
+                    }
                 }
             }
         }
     }
 }
 
-// MARK: - Binary min-heap on `key`
+/// A binary min-heap on `key` over a caller-owned buffer large enough for every push.
+private struct MinHeap {
+    let storage: UnsafeMutablePointer<MergeScratch.HeapEntry>
+    var count = 0
 
-private func heapPush(_ heap: inout [MergeScratch.HeapEntry], _ entry: MergeScratch.HeapEntry) {
-    heap.append(entry)
-    heap.withUnsafeMutableBufferPointer { h in
-        var child = h.count - 1
+    @inline(__always)
+    mutating func push(_ entry: MergeScratch.HeapEntry) {
+        var child = count
+        count += 1
         while child > 0 {
             let parent = (child - 1) / 2
-            if h[parent].key <= h[child].key { break }
-            h.swapAt(parent, child)
+            if storage[parent].key <= entry.key { break }
+            storage[child] = storage[parent]
             child = parent
         }
+        storage[child] = entry
     }
-}
 
-private func heapPop(_ heap: inout [MergeScratch.HeapEntry]) -> MergeScratch.HeapEntry? {
-    guard let top = heap.first else { return nil }
-    let last = heap.removeLast()
-    if heap.isEmpty { return top }
-    heap.withUnsafeMutableBufferPointer { h in
-        h[0] = last
+    @inline(__always)
+    mutating func pop() -> MergeScratch.HeapEntry? {
+        guard count > 0 else { return nil }
+        let top = storage[0]
+        count -= 1
+        if count == 0 { return top }
+        let last = storage[count]
         var parent = 0
         while true {
             let l = 2 * parent + 1
-            if l >= h.count { break }
+            if l >= count { break }
             let r = l + 1
-            let smaller = r < h.count && h[r].key < h[l].key ? r : l
-            if h[parent].key <= h[smaller].key { break }
-            h.swapAt(parent, smaller)
+            let smaller = r < count && storage[r].key < storage[l].key ? r : l
+            if last.key <= storage[smaller].key { break }
+            storage[parent] = storage[smaller]
             parent = smaller
         }
+        storage[parent] = last
+        return top
     }
-    return top
 }

@@ -23,37 +23,46 @@ enum TokenizerJSONLoader {
         guard let model = root["model"] else { throw reader.malformed(root, "no \"model\"") }
         try reader.checkModel(model)
 
-        // Vocabulary: token string → id; decoded bytes per id.
+        // Vocabulary: token string (its UTF-8) → id. A ByteStringTable rather than a
+        // [String: UInt32]: ~450 k look-ups for a full-size file, and String hashing is slow.
         guard let vocabMembers = model["vocab"]?.members else { throw reader.malformed(model, "\"model.vocab\" is not an object") }
-        var idOfToken: [String: UInt32] = [:]
-        idOfToken.reserveCapacity(vocabMembers.count)
-        var bytesOfID: [Int: [UInt8]] = [:]
-        bytesOfID.reserveCapacity(vocabMembers.count)
+        var names: [UInt8] = []
+        var nameOffsets = [0]
+        var vocabIDs: [UInt32] = []
+        vocabIDs.reserveCapacity(vocabMembers.count)
+        nameOffsets.reserveCapacity(vocabMembers.count + 1)
         for (token, value) in vocabMembers {
-            guard let id = value.int, id >= 0, id < Int(Int32.max) else { throw reader.malformed(value, "id of \"\(token)\" is not a valid id") }
-            guard bytesOfID[id] == nil else { throw reader.malformed(value, "id \(id) is used twice in \"model.vocab\"") }
-            guard idOfToken.updateValue(UInt32(id), forKey: token) == nil else {
-                throw reader.malformed(value, "token \"\(token)\" appears twice in \"model.vocab\"")
+            guard let id = value.int, id >= 0, id <= Int(ByteStringTable.maxValue) else {
+                throw reader.malformed(value, "id of \"\(token)\" is not a valid id (0..<2^24)")
             }
-            bytesOfID[id] = ByteLevelAlphabet.bytes(of: token) ?? Array(token.utf8)
+            names += token.utf8
+            nameOffsets.append(names.count)
+            vocabIDs.append(UInt32(id))
+        }
+        let nameBytes = TokenBytes(storage: names, offsets: nameOffsets)
+        let idOfName = ByteStringTable(keys: nameBytes, values: vocabIDs)
+        if let k = idOfName.firstDuplicate {
+            throw reader.malformed(vocabMembers[k].value, "token \"\(vocabMembers[k].key)\" appears twice in \"model.vocab\"")
+        }
+        func id(_ token: String) -> UInt32? {
+            var token = token
+            return token.withUTF8 { utf8 in utf8.baseAddress.flatMap { idOfName.lookup($0, utf8.count) } }
         }
 
         // Added tokens (they may reuse a vocab id).
         var added: [AddedToken] = []
-        var specialIDs = Set<Int>()
+        var addedBytes: [Int: [UInt8]] = [:]
         for entry in root["added_tokens"]?.array ?? [] {
-            guard let id = entry["id"]?.int, id >= 0, id < Int(Int32.max), let content = entry["content"]?.string,
-                  !content.isEmpty
+            guard let id = entry["id"]?.int, id >= 0, id <= Int(ByteStringTable.maxValue),
+                  let content = entry["content"]?.string, !content.isEmpty
             else { throw reader.malformed(entry, "an added token needs an \"id\" and a non-empty \"content\"") }
             for flag in ["single_word", "lstrip", "rstrip"] where entry[flag]?.bool == true {
                 throw TextTokenizerError.unsupportedTokenizer(path: path, feature: "added token flag \(flag) (line \(entry.line))")
             }
-            let special = entry["special"]?.bool ?? false
-            added.append(AddedToken(content: content, id: Int32(id), special: special))
-            if special { specialIDs.insert(id) }
+            added.append(AddedToken(content: content, id: Int32(id), special: entry["special"]?.bool ?? false))
             // HF decodes an added token through the ByteLevel decoder: its scalars map to bytes
             // when all of them are in the alphabet, else its UTF-8 is used.
-            bytesOfID[id] = ByteLevelAlphabet.bytes(of: content) ?? Array(content.utf8)
+            addedBytes[id] = ByteLevelAlphabet.bytes(of: content) ?? Array(content.utf8)
         }
 
         // Merges, in priority order.
@@ -71,9 +80,9 @@ enum TokenizerJSONLoader {
                 throw reader.malformed(value, "a merge must be \"a b\" or [\"a\", \"b\"]")
             }
             guard pair.count == 2 else { throw reader.malformed(value, "a merge must have exactly two parts") }
-            guard let left = idOfToken[pair[0]], let right = idOfToken[pair[1]],
-                  let merged = idOfToken[pair[0] + pair[1]]
-            else { throw reader.malformed(value, "merge \"\(pair[0]) \(pair[1])\" uses a token missing from the vocabulary") }
+            guard let left = id(pair[0]), let right = id(pair[1]), let merged = id(pair[0] + pair[1]) else {
+                throw reader.malformed(value, "merge \"\(pair[0]) \(pair[1])\" uses a token missing from the vocabulary")
+            }
             merges.append((left, right, merged))
         }
 
@@ -81,25 +90,39 @@ enum TokenizerJSONLoader {
         var byteIDs = [UInt32](repeating: 0, count: 256)
         for b in 0..<256 {
             let name = String(Unicode.Scalar(ByteLevelAlphabet.scalarOfByte[b])!)
-            guard let id = idOfToken[name] else {
+            guard let id = id(name) else {
                 throw reader.malformed(model, "byte \(b) (\"\(name)\") has no token: not a byte-level vocabulary")
             }
             byteIDs[b] = id
         }
 
-        let size = (bytesOfID.keys.max() ?? -1) + 1
+        // Decoded bytes of every id (an added token's bytes win over a vocab entry's).
+        let size = max(Int(vocabIDs.max() ?? 0), added.map { Int($0.id) }.max() ?? 0) + 1
+        var entryOfID = [Int32](repeating: -1, count: size)
+        for (entry, id) in vocabIDs.enumerated() {
+            guard entryOfID[Int(id)] < 0 else {
+                throw reader.malformed(vocabMembers[entry].value, "id \(id) is used twice in \"model.vocab\"")
+            }
+            entryOfID[Int(id)] = Int32(entry)
+        }
         var storage: [UInt8] = []
+        storage.reserveCapacity(names.count)
         var offsets = [0]
+        offsets.reserveCapacity(size + 1)
         var present = [Bool](repeating: false, count: size)
         var special = [Bool](repeating: false, count: size)
+        for token in added where token.special { special[Int(token.id)] = true }
         for id in 0..<size {
-            if let bytes = bytesOfID[id] {
+            if let bytes = addedBytes[id] {
                 storage += bytes
+                present[id] = true
+            } else if entryOfID[id] >= 0 {
+                let entry = Int(entryOfID[id])
+                storage += ByteLevelAlphabet.bytes(of: vocabMembers[entry].key) ?? nameBytes.array(entry)
                 present[id] = true
             }
             offsets.append(storage.count)
         }
-        for id in specialIDs { special[id] = true }
         let tokenBytes = TokenBytes(storage: storage, offsets: offsets)
 
         var wholePiece: ByteStringTable?
@@ -107,13 +130,11 @@ enum TokenizerJSONLoader {
             // Only model tokens count here (HF looks the word up in `model.vocab`).
             var keys: [UInt8] = []
             var keyOffsets = [0]
-            var values: [UInt32] = []
-            for (token, id) in idOfToken {
-                keys += ByteLevelAlphabet.bytes(of: token) ?? Array(token.utf8)
+            for entry in 0..<vocabIDs.count {
+                keys += ByteLevelAlphabet.bytes(of: vocabMembers[entry].key) ?? nameBytes.array(entry)
                 keyOffsets.append(keys.count)
-                values.append(id)
             }
-            wholePiece = ByteStringTable(keys: TokenBytes(storage: keys, offsets: keyOffsets), values: values)
+            wholePiece = ByteStringTable(keys: TokenBytes(storage: keys, offsets: keyOffsets), values: vocabIDs)
         }
         let (pattern, addPrefixSpace) = try reader.preTokenizer(root["pre_tokenizer"])
         let normalization = try override ?? reader.normalizer(root["normalizer"])
