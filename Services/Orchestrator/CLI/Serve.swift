@@ -44,7 +44,7 @@ struct Serve: ParsableCommand {
         }
         host.server.register(Methods.Orchestrator.understand, gate: gate) { (r: UnderstandRequest, context) in
             let result = try pipeline.understand(png: r.png, question: r.question,
-                                                 maxTokens: r.maxTokens == 0 ? 1024 : Int(r.maxTokens),
+                                                 maxTokens: r.maxTokens == 0 ? nil : Int(r.maxTokens),
                                                  timeoutMs: context.deadline.remainingMilliseconds,
                                                  requestId: context.requestId, cancellation: context.cancellation)
             var response = UnderstandResponse()

@@ -16,7 +16,7 @@ struct Understand: ParsableCommand {
 
     @Argument(help: "A PNG image.") var image: String
     @Argument(help: "The question.") var question: String
-    @Option(help: "Most tokens to generate.") var maxTokens = 1024
+    @Option(help: "Most tokens to generate (default: the model's, within its context).") var maxTokens: Int?
     @Flag(help: "Print a machine-readable result on stdout.") var json = false
     @OptionGroup var pipeline: PipelineOptions
 
@@ -25,7 +25,7 @@ struct Understand: ParsableCommand {
     }
 
     func validate() throws {
-        guard (1...16_384).contains(maxTokens) else { throw ValidationError("--max-tokens must be 1...16384") }
+        if let maxTokens, !(1...16_384).contains(maxTokens) { throw ValidationError("--max-tokens must be 1...16384") }
     }
 
     func run() throws {

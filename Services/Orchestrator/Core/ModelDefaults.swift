@@ -20,6 +20,8 @@ public struct ModelDefaults: Sendable, Equatable {
     public var systemPrompt = "You are a helpful assistant."
     /// Longest side ratio accepted for `--ratio` (smart_resize refuses more than 5, spec §4.1).
     public var maxAspectRatio: Double = 5
+    /// Most tokens an answer may have when the user sets no limit (spec §6.4: 1024).
+    public var understandMaxTokens = 1024
     /// When set, the only grid sizes (height, width in codes) the model was trained on.
     public var allowedGrids: [[Int]]? = nil
 
@@ -48,6 +50,7 @@ public struct ModelDefaults: Sendable, Equatable {
             if let v = (j["positive_suffix"] ?? j["quality_suffix"]) as? String { d.positiveSuffix = v }
             if let v = j["system_prompt"] as? String { d.systemPrompt = v }
             if let v = j["allowed_grids"] as? [[Int]] { d.allowedGrids = v }
+            if let u = j["understanding"] as? [String: Any], let v = u["max_new_tokens"] as? Int { d.understandMaxTokens = v }
         }
         return d
     }

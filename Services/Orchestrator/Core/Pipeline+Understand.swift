@@ -16,13 +16,16 @@ extension Pipeline {
     /// BOS + "You are a helpful assistant. USER: " + image span + question + ". ASSISTANT:",
     /// greedy until EOS. `onText` receives the answer as it grows (held back at incomplete
     /// UTF-8, so every call appends whole characters).
-    public func understand(png: [UInt8], question: String, maxTokens: Int = 1024, timeoutMs: Int64 = 600_000,
+    /// - Parameter maxTokens: nil = the model's default, shortened to what fits the context.
+    public func understand(png: [UInt8], question: String, maxTokens: Int? = nil, timeoutMs: Int64 = 600_000,
                            requestId: String = RPCClient.newRequestId(), cancellation: CancellationFlag? = nil,
                            onText: (@Sendable (String) -> Void)? = nil) throws(PipelineError) -> Understanding {
         let start = monotonicNanoseconds()
         let deadline = Deadline.afterMilliseconds(timeoutMs)
         guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .badParameter("the question is empty") }
-        guard (1...16_384).contains(maxTokens) else { throw .badParameter("--max-tokens must be 1...16384, got \(maxTokens)") }
+        if let maxTokens, !(1...16_384).contains(maxTokens) {
+            throw .badParameter("--max-tokens must be 1...16384, got \(maxTokens)")
+        }
         guard !png.isEmpty else { throw .badParameter("the image is empty") }
         var encodeRequest = EncodeImageRequest()
         encodeRequest.png = png
@@ -49,7 +52,14 @@ extension Pipeline {
         var sampling = SamplingParams()
         sampling.greedy = true
         request.sampling = sampling
-        request.maxNewTokens = Int32(maxTokens)
+        var limit = maxTokens ?? defaults.understandMaxTokens
+        if maxTokens == nil, let context = backboneContext(deadline: deadline) {
+            limit = min(limit, context - request.promptIds.count)
+        }
+        guard limit >= 1 else {
+            throw .badParameter("the image and question take \(request.promptIds.count) tokens: no room is left in the model's context")
+        }
+        request.maxNewTokens = Int32(limit)
         var stream: TextStream?
         var onProgress: (@Sendable (ProgressResponse) -> Void)?
         if let onText {

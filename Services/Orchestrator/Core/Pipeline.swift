@@ -19,6 +19,7 @@ public final class Pipeline: @unchecked Sendable {
     // protected by `lock`.
     private let lock = Lock()
     private var cachedSpecials: SpecialTokensResponse?
+    private var cachedContext: Int?
 
     public init(endpoints: Endpoints, defaults: ModelDefaults) throws(RPCError) {
         self.endpoints = endpoints
@@ -63,6 +64,15 @@ public final class Pipeline: @unchecked Sendable {
             try text.call(Methods.TextTokenizer.decode, r, deadline: deadline)
         }
         return response.texts.first ?? ""
+    }
+
+    /// The backbone model's context length (from its Info details), if it reports one.
+    public func backboneContext(deadline: Deadline) -> Int? {
+        if let c = lock.withLock({ cachedContext }) { return c }
+        guard let info = try? backboneControl.info(deadline: deadline),
+              let c = info.details.first(where: { $0.key == "context" }).flatMap({ Int($0.value) }) else { return nil }
+        lock.withLock { cachedContext = c }
+        return c
     }
 
     // MARK: - Calls with progress
