@@ -78,6 +78,9 @@ public final class RPCServer: @unchecked Sendable {
         socket = try Socket(.rep)
         try socket.set(size: options.recvMaxBytes, for: NNG_OPT_RECVMAXSZ)
         try socket.set(milliseconds: options.sendTimeoutMs, for: NNG_OPT_SENDTIMEO)
+        // A server waits for its next request as long as it runs; set explicitly rather than
+        // left to the library default (which happens to be the same).
+        try socket.set(milliseconds: Int32(NNG_DURATION_INFINITE), for: NNG_OPT_RECVTIMEO)
         let maxConnections = options.maxConnections
         try socket.onPipeEvent(.addPre) { [weak self] _ in
             guard let self else { return false }
