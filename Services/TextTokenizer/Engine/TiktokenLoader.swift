@@ -79,6 +79,9 @@ enum TiktokenLoader {
         }
         let n = rankOfLine.count
         guard n >= 256 else { throw malformed(path, 0, "only \(n) ranks (the 256 single bytes are required)") }
+        guard n + specialNames.count <= Int(ByteStringTable.maxValue) else {
+            throw malformed(path, 0, "\(n) ranks: more than this engine supports (2^24)")
+        }
         // Reorder into id (= rank) order; ranks must be exactly 0..<n.
         var lineOfRank = [Int](repeating: -1, count: n)
         for (lineIndex, rank) in rankOfLine.enumerated() {
