@@ -205,7 +205,8 @@ def hf_decode_goldens(named, path):
 def write_manifest(out):
     entries = {}
     for name in sorted(os.listdir(out)):
-        if name == "MANIFEST.json":
+        # Folders (e.g. tiny-model/, a test model that links to tiny_tokenizer.json) are not ours.
+        if name == "MANIFEST.json" or not os.path.isfile(os.path.join(out, name)) or os.path.islink(os.path.join(out, name)):
             continue
         with open(os.path.join(out, name), "rb") as f:
             data = f.read()
@@ -244,8 +245,8 @@ def main():
     hf_goldens(tiny, tiny_gpt2, corpus, os.path.join(args.out, "tiny_goldens.jsonl"))
     hf_decode_goldens([("tiny_tokenizer.json", tiny)], os.path.join(args.out, "tiny_decode_goldens.jsonl"))
     write_manifest(args.out)
-    for name in sorted(os.listdir(args.out)):
-        print(f"{name}: {os.path.getsize(os.path.join(args.out, name))} bytes")
+    for name, entry in json.load(open(os.path.join(args.out, "MANIFEST.json")))["files"].items():
+        print(f"{name}: {entry['bytes']} bytes")
 
 
 if __name__ == "__main__":

@@ -79,6 +79,9 @@ enum TiktokenLoader {
         }
         let n = rankOfLine.count
         guard n >= 256 else { throw malformed(path, 0, "only \(n) ranks (the 256 single bytes are required)") }
+        guard n + specialNames.count <= Int(ByteStringTable.maxValue) else {
+            throw malformed(path, 0, "\(n) ranks: more than this engine supports (2^24)")
+        }
         // Reorder into id (= rank) order; ranks must be exactly 0..<n.
         var lineOfRank = [Int](repeating: -1, count: n)
         for (lineIndex, rank) in rankOfLine.enumerated() {
@@ -89,11 +92,13 @@ enum TiktokenLoader {
             lineOfRank[rank] = lineIndex
         }
         starts.append(storage.count)
-        // Token bytes in id (= rank) order, then the specials' UTF-8.
+        // Token bytes in id (= rank) order, then the specials' UTF-8, in one buffer: the rank
+        // table indexes its first n entries (one copy of the 1 MB instead of three).
         var ordered: [UInt8]
         var offsets: [Int]
         if rankOfLine.elementsEqual(0..<n) {
             ordered = storage  // the usual layout: ranks in line order
+            storage = []  // drop the second reference so appending does not copy
             offsets = starts
         } else {
             ordered = []
@@ -106,8 +111,16 @@ enum TiktokenLoader {
                 offsets.append(ordered.count)
             }
         }
-        let rankBytes = TokenBytes(storage: ordered, offsets: offsets)
-        let ranks = ByteStringTable(keys: rankBytes, values: (0..<UInt32(n)).map { $0 })
+        var added: [AddedToken] = []
+        added.reserveCapacity(specialNames.count)
+        for (k, name) in specialNames.enumerated() {
+            guard !name.isEmpty else { throw malformed(path, 0, "special token #\(k) is empty") }
+            added.append(AddedToken(content: name, id: Int32(n + k), special: true))
+            ordered += name.utf8
+            offsets.append(ordered.count)
+        }
+        let tokenBytes = TokenBytes(storage: ordered, offsets: offsets)
+        let ranks = ByteStringTable(keys: tokenBytes, values: (0..<UInt32(n)).map { $0 })
         if let rank = ranks.firstDuplicate {
             throw malformed(path, lineOfRank[rank] + 1, "token bytes repeat another line")
         }
@@ -117,17 +130,9 @@ enum TiktokenLoader {
             guard let id = ranks.lookup(&byte, 1) else { throw malformed(path, 0, "byte \(b) has no token") }
             byteIDs[b] = id
         }
-        var added: [AddedToken] = []
-        added.reserveCapacity(specialNames.count)
-        for (k, name) in specialNames.enumerated() {
-            guard !name.isEmpty else { throw malformed(path, 0, "special token #\(k) is empty") }
-            added.append(AddedToken(content: name, id: Int32(n + k), special: true))
-            ordered += name.utf8
-            offsets.append(ordered.count)
-        }
         let size = n + specialNames.count
         let vocabulary = Vocabulary(
-            source: .tiktoken(path: path), tokenBytes: TokenBytes(storage: ordered, offsets: offsets),
+            source: .tiktoken(path: path), tokenBytes: tokenBytes,
             present: [Bool](repeating: true, count: size),
             special: [Bool](repeating: false, count: n) + [Bool](repeating: true, count: specialNames.count),
             byteIDs: byteIDs, rules: .ranks(ranks, BytePairs { a, b in

@@ -75,19 +75,20 @@ final class ByteStringTable: @unchecked Sendable {
     /// The first entry whose key repeats an earlier one (that later entry is not inserted).
     let firstDuplicate: Int?
 
-    /// Inserts every key with its value (each < 2^24, keys < 64 KiB); a later duplicate of a
-    /// key is ignored and reported in ``firstDuplicate``.
+    /// Inserts the first `values.count` keys with their values (each < 2^24, keys < 64 KiB);
+    /// a later duplicate of a key is ignored and reported in ``firstDuplicate``.
     init(keys: TokenBytes, values: [UInt32]) {
-        precondition(values.count == keys.count)
+        precondition(values.count <= keys.count)
         self.keys = keys
+        let count = values.count
         var capacity = 16
-        while capacity < keys.count + keys.count / 2 { capacity <<= 1 }  // load factor ≤ 2/3
+        while capacity < count + count / 2 { capacity <<= 1 }  // load factor ≤ 2/3
         mask = capacity - 1
         let slots = UnsafeMutablePointer<Slot>.allocate(capacity: capacity)
         slots.initialize(repeating: Slot(word: 0, meta: Self.empty), count: capacity)
         self.slots = slots
         var duplicate: Int?
-        for entry in 0..<keys.count {
+        for entry in 0..<count {
             let p = keys.start(entry), n = keys.length(entry)
             precondition(n < 1 << 16 && values[entry] <= Self.maxValue)
             let word = n <= 8 ? Self.pack(p, n) : UInt64(entry)

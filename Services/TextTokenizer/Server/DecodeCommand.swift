@@ -6,14 +6,15 @@ struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn token ids back into text (offline: no service needed).",
         discussion: """
-            Ids may be separated by commas or spaces, or given as a JSON array. Bytes that are not valid
-            UTF-8 (a character cut between tokens) print as U+FFFD, as Python's errors="replace".
+            Ids may be separated by commas or spaces, or given as a JSON array. Bytes that are not \
+            valid UTF-8 (a character cut between tokens) print as U+FFFD, as Python's \
+            errors="replace" does.
 
             Examples:
               emu3-text-tokenizer decode 64,2518,12671
-              emu3-text-tokenizer decode --json "[24, 15, 9, 24, 15]"       # "90*90"
+              emu3-text-tokenizer decode --json "[24, 15, 9, 24, 15]"
               emu3-text-tokenizer decode --skip-special 2206,64,2207
-              emu3-text-tokenizer decode --tokens 9707 11 1879             # one line per token
+              emu3-text-tokenizer decode --tokens 64 2518 12671     # one line per token
             """)
 
     @Argument(help: "Token ids.") var ids: [String]

@@ -6,17 +6,16 @@ struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the token ids of a text (offline: no service needed).",
         discussion: """
-            Specials are plain text unless --allow-special: "<|extra_203|>" is several tokens by default and
-            the BOS id with --allow-special. Text is NFC-normalised first when the vocabulary says so
-            (qwen.tiktoken: always, as the Emu3 reference does).
+            Special-token text is plain text unless --allow-special: "<|extra_203|>" is several tokens by \
+            default, and the BOS id with --allow-special. Text is NFC-normalised first when the \
+            vocabulary says so (qwen.tiktoken: always, as the Emu3 reference does). With --jsonl, each \
+            input line is a JSON string and each output line the JSON array of its ids.
 
             Examples:
               emu3-text-tokenizer encode "a red circle"
-              emu3-text-tokenizer encode --json "90*90"                     # [24,15,9,24,15]
-              emu3-text-tokenizer encode --allow-special "<|extra_203|>hi"
-              emu3-text-tokenizer encode --vocab ~/.cache/emu3-swift/qwen.tiktoken "Hello"
-              emu3-text-tokenizer encode --jsonl prompts.jsonl > ids.jsonl  # one JSON string per line in,
-                                                                            # one JSON array of ids per line out
+              emu3-text-tokenizer encode --json --allow-special "<|extra_203|>hi"
+              emu3-text-tokenizer encode --vocab ~/.cache/emu3-swift/qwen.tiktoken "90*90"
+              emu3-text-tokenizer encode --jsonl prompts.jsonl > ids.jsonl
             """)
 
     @Argument(help: "The text (omit with --jsonl).") var text: String?

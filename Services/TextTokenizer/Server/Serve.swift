@@ -7,14 +7,15 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the text tokenizer service until SIGTERM.",
         discussion: """
-            Serves Encode, Decode and SpecialTokens (proto/emu3/v1/text_tokenizer.proto) with the model's
-            tokenizer (tokenizer.json, else emu3.tiktoken + emu3_vision_tokens.txt, else qwen.tiktoken).
-            Limits (RELIABILITY.md §6.2): more texts or bytes than allowed → RESOURCE_EXHAUSTED; invalid
-            UTF-8, NUL, or an id outside the vocabulary → INVALID_ARGUMENT.
+            Serves Encode, Decode and SpecialTokens (proto/emu3/v1/text_tokenizer.proto) with the \
+            model's tokenizer (tokenizer.json, else emu3.tiktoken + emu3_vision_tokens.txt, else \
+            qwen.tiktoken). Limits (RELIABILITY.md §6.2): more texts or bytes than allowed → \
+            RESOURCE_EXHAUSTED; invalid UTF-8, NUL, or an id outside the vocabulary → INVALID_ARGUMENT.
 
             Examples:
               emu3-text-tokenizer serve
-              emu3-text-tokenizer serve --model models/emu3-tiny --listen tcp://127.0.0.1:7100
+              emu3-text-tokenizer serve --listen tcp://127.0.0.1:7100
+              emu3-text-tokenizer serve --model models/emu3-tiny --max-batch-items 256
             """)
 
     @OptionGroup var options: ServeOptions
