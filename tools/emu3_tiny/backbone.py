@@ -1,0 +1,154 @@
+"""Trains emu3-tiny's decoder (transformers Emu3ForCausalLM) on the Emu3 sequence format:
+text-to-image samples (caption → image rows, 10% with an empty caption for the CFG stream)
+and understanding samples (image + question → answer), next-token loss with vision tokens
+weighted 0.5 (paper §2.3). Writes OUT/backbone (save_pretrained) and OUT/backbone_curve.json.
+
+Usage: backbone.py OUT [--minutes M] [--seed S]   (needs OUT/vq and OUT/tokenizer)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tokenizers import Tokenizer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenes import caption, questions, random_scene, render  # noqa: E402
+from sequences import Builder  # noqa: E402
+from transformers import Emu3ForCausalLM, Emu3TextConfig, Emu3VQVAE  # noqa: E402
+from vq import encode_latent, quantize, to_pixels  # noqa: E402
+
+TEXT_CONFIG = dict(hidden_size=256, intermediate_size=768, num_hidden_layers=4, num_attention_heads=4,
+                   num_key_value_heads=2, max_position_embeddings=512, rms_norm_eps=1e-5,
+                   attention_dropout=0.0, tie_word_embeddings=False,
+                   rope_parameters={"rope_theta": 10000.0, "rope_type": "default"})
+CAPTION_DROPOUT = 0.1
+T2I_SHARE = 0.6
+
+
+def encode_scenes(vq: Emu3VQVAE, scenes, batch: int = 64) -> np.ndarray:
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(scenes), batch):
+            x = to_pixels(np.stack([render(s) for s in scenes[i:i + batch]]))
+            idx, _ = quantize(vq, encode_latent(vq, x))
+            out.append(idx.numpy().astype(np.int16))
+    return np.concatenate(out)
+
+
+def text_config(tok: Tokenizer) -> dict:
+    b = Builder(tok).ids
+    return dict(TEXT_CONFIG, vocab_size=tok.get_vocab_size(), pad_token_id=b.pad, bos_token_id=b.bos,
+                eos_token_id=b.eos)
+
+
+def sample(builder: Builder, rng: random.Random, scene, codes):
+    if rng.random() < T2I_SHARE:
+        text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng)
+        return builder.text_to_image(text, codes)
+    q, a = rng.choice(questions(scene))
+    return builder.image_to_text(codes, q, a)
+
+
+def batch_tensors(samples, pad: int):
+    n = max(len(ids) for ids, _ in samples)
+    ids = torch.full((len(samples), n), pad, dtype=torch.long)
+    w = torch.zeros((len(samples), n))
+    for i, (s, ws) in enumerate(samples):
+        ids[i, :len(s)] = torch.tensor(s)
+        w[i, :len(ws)] = torch.tensor(ws)
+    return ids, w
+
+
+def weighted_loss(model, ids, w):
+    logits = model(input_ids=ids).logits[:, :-1]
+    ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+    ww = w[:, 1:].reshape(-1)
+    return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--minutes", type=float, default=35.0)
+    ap.add_argument("--seed", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=48)
+    ap.add_argument("--scenes", type=int, default=16000)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    args = ap.parse_args()
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
+    tok = Tokenizer.from_file(os.path.join(args.out, "tokenizer", "tokenizer.json"))
+    builder = Builder(tok)
+    vq = Emu3VQVAE.from_pretrained(os.path.join(args.out, "vq")).eval()
+
+    cache = os.path.join(args.out, "codes.npz")
+    rng = random.Random(args.seed)
+    scenes = [random_scene(rng, held_out=False) for _ in range(args.scenes)]
+    t0 = time.time()
+    if os.path.exists(cache):
+        codes = np.load(cache)["codes"]
+    else:
+        codes = encode_scenes(vq, scenes)
+        np.savez_compressed(cache, codes=codes)
+    print(f"data: {len(scenes)} scenes encoded in {time.time() - t0:.0f}s", flush=True)
+
+    model = Emu3ForCausalLM(Emu3TextConfig(**text_config(tok)))
+    model.train()
+    print(f"params: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M, vocab {tok.get_vocab_size()}", flush=True)
+    decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
+    other = [p for n, p in model.named_parameters() if p.ndim < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.98))
+    budget = args.minutes * 60
+    start = time.time()
+    step, tokens, curve = 0, 0, []
+    acc = {"image": [], "text": []}
+    while True:
+        elapsed = time.time() - start
+        frac = elapsed / budget
+        if frac >= 1:
+            break
+        lr = args.lr * min(1.0, (step + 1) / 150) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
+        ids, w = batch_tensors([sample(builder, rng, scenes[i], codes[i]) for i in picks], builder.ids.pad)
+        loss, ce, ww = weighted_loss(model, ids, w)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        tokens += int((ids != builder.ids.pad).sum())
+        with torch.no_grad():
+            img = ww == 0.5
+            txt = ww == 1.0
+            if img.any():
+                acc["image"].append(float(ce[img].mean()))
+            if txt.any():
+                acc["text"].append(float(ce[txt].mean()))
+        if step % 100 == 0:
+            point = {"minutes": round(elapsed / 60, 2), "step": step, "tokens": tokens,
+                     "image_loss": round(float(np.mean(acc["image"])), 4),
+                     "text_loss": round(float(np.mean(acc["text"])), 4)}
+            curve.append(point)
+            acc = {"image": [], "text": []}
+            print(f"backbone {point} lr {lr:.2e} {tokens / max(elapsed, 1):.0f} tok/s", flush=True)
+    model.eval()
+    model.save_pretrained(os.path.join(args.out, "backbone"))
+    with open(os.path.join(args.out, "backbone_curve.json"), "w") as f:
+        json.dump(curve, f, indent=1)
+    print(f"saved after {step} steps, {tokens} tokens", flush=True)
+
+
+if __name__ == "__main__":
+    main()

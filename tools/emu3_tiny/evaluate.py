@@ -1,0 +1,262 @@
+"""Measures a shipped emu3-tiny directory, in PyTorch and (with --swift BIN) through this
+project's Swift services, and writes the figures as JSON.
+
+- VQ: held-out reconstruction PSNR, and the detector on round-tripped held-out scenes.
+- Text to image: the detector on images made for held-out prompts (prompted shape, colour and
+  position all right), with the model's default CFG and without CFG, over several seeds.
+- Understanding: exact answers on held-out VQA pairs (greedy); captions naming the right objects.
+
+Usage: evaluate.py MODEL_DIR [--out metrics.json] [--swift BIN_DIR] [--prompts 20] [--seeds 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+from PIL import Image
+from tokenizers import Tokenizer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from detector import check, detect  # noqa: E402
+from scenes import COLOURS, SHAPES, caption, prompt_scene, questions, random_scene, render  # noqa: E402
+from sequences import NEGATIVE_PROMPT, Builder  # noqa: E402
+from transformers import Emu3ForConditionalGeneration  # noqa: E402
+from vq import decode_frame0, encode_latent, psnr, quantize, to_pixels  # noqa: E402
+
+
+class Tiny:
+    """The exported checkpoint, run with transformers' modules (float32)."""
+
+    def __init__(self, model_dir: str):
+        m = Emu3ForConditionalGeneration.from_pretrained(model_dir, dtype=torch.float32).eval()
+        self.vq = m.model.vqmodel
+        self.text = m.model.text_model
+        self.head = m.lm_head
+        self.tok = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
+        self.b = Builder(self.tok)
+        with open(os.path.join(model_dir, "emu3_defaults.json")) as f:
+            self.defaults = json.load(f)
+
+    @torch.no_grad()
+    def encode(self, images: np.ndarray) -> np.ndarray:
+        idx, _ = quantize(self.vq, encode_latent(self.vq, to_pixels(images)))
+        return idx.numpy()
+
+    @torch.no_grad()
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        q = self.vq.quantize.embedding(torch.from_numpy(codes).long()).permute(0, 3, 1, 2)
+        y = decode_frame0(self.vq, q)
+        return ((y.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+
+    def _step(self, ids, mask, past):
+        pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, -ids.shape[1]:]
+        out = self.text(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=past, use_cache=True)
+        return self.head(out.last_hidden_state[:, -1]).float(), out.past_key_values
+
+    @staticmethod
+    def _left_pad(seqs, pad):
+        n = max(map(len, seqs))
+        ids = torch.full((len(seqs), n), pad, dtype=torch.long)
+        mask = torch.zeros((len(seqs), n), dtype=torch.long)
+        for i, s in enumerate(seqs):
+            ids[i, n - len(s):] = torch.tensor(s)
+            mask[i, n - len(s):] = 1
+        return ids, mask
+
+    @torch.no_grad()
+    def generate_images(self, captions, seed, cfg, top_k, temperature=1.0, h=8, w=8) -> np.ndarray:
+        """Images for captions (batched; the unconditional rows follow the conditional ones)."""
+        b, ids = self.b, self.b.ids
+        n = len(captions)
+        seqs = [b.generation_prompt(c, h, w) for c in captions]
+        use_cfg = cfg != 1.0
+        if use_cfg:
+            seqs += [b.generation_prompt(NEGATIVE_PROMPT, h, w)] * n
+        x, mask = self._left_pad(seqs, ids.pad)
+        g = torch.Generator().manual_seed(seed)
+        logits, past = self._step(x, mask, None)
+        visual = torch.arange(ids.visual0, ids.visual0 + ids.visual_count)
+        codes = np.zeros((n, h, w), dtype=np.int64)
+        for r in range(h):
+            for c in range(w + 1):
+                if c == w:
+                    nxt = torch.full((n,), ids.eol, dtype=torch.long)
+                else:
+                    lc = torch.log_softmax(logits[:n], -1)
+                    s = (cfg * (lc - torch.log_softmax(logits[n:], -1)) + torch.log_softmax(logits[n:], -1)
+                         if use_cfg else lc)
+                    s = s[:, visual] / temperature
+                    if top_k < s.shape[1]:
+                        kth = torch.topk(s, top_k, dim=-1).values[:, -1:]
+                        s = s.masked_fill(s < kth, float("-inf"))
+                    choice = torch.multinomial(torch.softmax(s, -1), 1, generator=g).squeeze(1)
+                    codes[:, r, c] = choice.numpy()
+                    nxt = visual[choice]
+                step = torch.cat([nxt, nxt]) if use_cfg else nxt
+                mask = torch.cat([mask, torch.ones((mask.shape[0], 1), dtype=torch.long)], 1)
+                logits, past = self._step(step[:, None], mask, past)
+        return self.decode(codes)
+
+    @torch.no_grad()
+    def answer(self, codes, questions_, max_new=40) -> list[str]:
+        """Greedy answers, batched over (codes, question) pairs."""
+        ids = self.b.ids
+        seqs = [self.b.understanding_prompt(c, q) for c, q in zip(codes, questions_)]
+        x, mask = self._left_pad(seqs, ids.pad)
+        logits, past = self._step(x, mask, None)
+        out = [[] for _ in seqs]
+        done = torch.zeros(len(seqs), dtype=torch.bool)
+        for _ in range(max_new):
+            nxt = logits.argmax(-1)
+            for i in range(len(seqs)):
+                if not done[i]:
+                    if int(nxt[i]) == ids.eos:
+                        done[i] = True
+                    else:
+                        out[i].append(int(nxt[i]))
+            if bool(done.all()):
+                break
+            mask = torch.cat([mask, torch.ones((mask.shape[0], 1), dtype=torch.long)], 1)
+            logits, past = self._step(nxt[:, None], mask, past)
+        return [self.tok.decode(o) for o in out]
+
+
+def caption_names_objects(text: str, scene) -> bool:
+    return all(f"{o.colour} {o.shape}" in text for o in scene.objects)
+
+
+def summarize(rows):
+    keys = rows[0].keys() if rows else []
+    return {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in keys}
+
+
+def eval_vq(t: Tiny, n=256):
+    rng = random.Random(1000)
+    scenes = [random_scene(rng, held_out=True) for _ in range(n)]
+    imgs = np.stack([render(s) for s in scenes])
+    rec = t.decode(t.encode(imgs))
+    p = psnr(torch.from_numpy(rec).float() / 127.5 - 1, torch.from_numpy(imgs).float() / 127.5 - 1)
+    found = [detect(r) for r in rec]
+    exact = np.mean([set(f.objects) == set(s.objects) and f.background == s.background for f, s in zip(found, scenes)])
+    colour = np.mean([sorted(o.colour for o in f.objects) == sorted(o.colour for o in s.objects)
+                      for f, s in zip(found, scenes)])
+    return {"heldout_psnr_db": round(p, 2), "detector_exact_after_roundtrip": round(float(exact), 3),
+            "detector_colours_after_roundtrip": round(float(colour), 3)}
+
+
+def t2i_prompts(n, held_out, seed=2000):
+    rng = random.Random(seed + (1 if held_out else 0))
+    return [prompt_scene(rng, held_out) for _ in range(n)]
+
+
+def eval_t2i(t: Tiny, prompts, seeds, cfg, top_k):
+    rows = []
+    for s in range(seeds):
+        imgs = t.generate_images([p for _, p in prompts], seed=s, cfg=cfg, top_k=top_k)
+        rows += [check(sc, detect(im)) for (sc, _), im in zip(prompts, imgs)]
+    return summarize(rows)
+
+
+def vqa_set(n_scenes=60, seed=3000):
+    rng = random.Random(seed)
+    items = []
+    for _ in range(n_scenes):
+        s = random_scene(rng, held_out=True)
+        for q, a in questions(s):
+            items.append((s, q, a))
+    return items
+
+
+def eval_vqa(t: Tiny, items):
+    imgs = np.stack([render(s) for s, _, _ in items])
+    codes = t.encode(imgs)
+    answers = []
+    for i in range(0, len(items), 64):
+        answers += t.answer(codes[i:i + 64], [q for _, q, _ in items[i:i + 64]])
+    return score_vqa(items, answers), answers
+
+
+def score_vqa(items, answers):
+    short = [(a.strip() == want) for (s, q, want), a in zip(items, answers) if q != "Describe the image."]
+    caps = [caption_names_objects(a, s) for (s, q, _), a in zip(items, answers) if q == "Describe the image."]
+    mean = lambda xs: round(float(np.mean(xs)), 3) if xs else None  # noqa: E731
+    return {"vqa_exact": mean(short), "vqa_pairs": len(short), "captions_name_objects": mean(caps),
+            "captions": len(caps)}
+
+
+# MARK: - the same through the Swift services
+
+def eval_swift(bin_dir, model_dir, prompts, seeds, items, cfg):
+    orch = os.path.join(bin_dir, "emu3-orchestrator")
+    run = tempfile.mkdtemp(prefix="emu3-eval-")
+    os.chmod(run, 0o700)
+    env = dict(os.environ, EMU3_RUNTIME_DIR=run)
+    subprocess.run([orch, "up", "--model", model_dir], env=env, check=True, stdout=subprocess.DEVNULL)
+    try:
+        rows = []
+        for s in range(seeds):
+            for i, (scene, p) in enumerate(prompts):
+                out = os.path.join(run, f"g{s}-{i}.png")
+                subprocess.run([orch, "generate", p, "-o", out, "--seed", str(s), "--cfg", str(cfg), "--model", model_dir], env=env,
+                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                rows.append(check(scene, detect(np.asarray(Image.open(out).convert("RGB")))))
+        answers = []
+        for j, (scene, q, _) in enumerate(items):
+            img = os.path.join(run, f"u{j}.png")
+            Image.fromarray(render(scene)).save(img)
+            r = subprocess.run([orch, "understand", img, q, "--json", "--model", model_dir], env=env, check=True, capture_output=True,
+                               text=True)
+            answers.append(json.loads(r.stdout)["text"])
+        return summarize(rows), score_vqa(items, answers), answers
+    finally:
+        subprocess.run([orch, "down"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("--out")
+    ap.add_argument("--swift", help="folder with emu3-orchestrator (and the services) to measure them too")
+    ap.add_argument("--prompts", type=int, default=20)
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--swift-vqa", type=int, default=120, help="VQA pairs to ask the Swift pipeline")
+    args = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
+    torch.manual_seed(0)
+    t = Tiny(args.model)
+    d = t.defaults
+    cfg, top_k = float(d.get("cfg_scale", 3.0)), int(d.get("top_k", 2048))
+    t0 = time.time()
+    m = {"vq": eval_vq(t)}
+    held, seen = t2i_prompts(args.prompts, True), t2i_prompts(args.prompts, False)
+    m["t2i_heldout_default_cfg"] = dict(eval_t2i(t, held, args.seeds, cfg, top_k), cfg=cfg)
+    m["t2i_heldout_no_cfg"] = eval_t2i(t, held, args.seeds, 1.0, top_k)
+    m["t2i_seen_default_cfg"] = eval_t2i(t, seen, args.seeds, cfg, top_k)
+    items = vqa_set()
+    m["understanding_heldout"], _ = eval_vqa(t, items)
+    m["pytorch_seconds"] = round(time.time() - t0, 1)
+    if args.swift:
+        sub = random.Random(5).sample(items, min(args.swift_vqa, len(items)))
+        t2i, vqa, swift_answers = eval_swift(args.swift, os.path.abspath(args.model), held, args.seeds, sub, cfg)
+        m["swift_t2i_heldout_default_cfg"] = t2i
+        m["swift_understanding_heldout"] = vqa
+        m["pytorch_understanding_same_subset"], torch_answers = eval_vqa(t, sub)
+        same = [a.strip() == b.strip() for a, b in zip(swift_answers, torch_answers)]
+        m["swift_pytorch_identical_answers"] = round(float(np.mean(same)), 3)
+    print(json.dumps(m, indent=1))
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(m, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

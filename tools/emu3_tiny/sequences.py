@@ -1,0 +1,81 @@
+"""Emu3 token sequences for emu3-tiny (spec §5.2, §5.3), exactly as the Swift orchestrator
+builds its prompts, so that what is trained is what is served.
+
+Text-to-image:  BOS + caption + POS + SOV + "h*w" + SOT + rows(codes + EOL) + EOF + EOV + EOS
+Understanding:  BOS + "You are a helpful assistant. USER: " + image span + question + ". ASSISTANT:"
+                + answer + EOS
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tokenizers import Tokenizer
+
+SYSTEM = "You are a helpful assistant. USER: "
+POSITIVE_SUFFIX = ""   # emu3-tiny's quality suffix (the released Gen model uses " masterpiece, ...")
+NEGATIVE_PROMPT = ""   # the unconditional stream is trained with an empty caption
+VISION_WEIGHT = 0.5    # loss weight of vision tokens (paper §2.3)
+
+
+@dataclass(frozen=True)
+class Ids:
+    pad: int
+    bos: int
+    eos: int
+    eol: int
+    eof: int
+    sot: int   # <|image token|>
+    sov: int   # <|image start|>
+    eov: int   # <|image end|>
+    visual0: int
+    visual_count: int
+
+    @staticmethod
+    def of(tok: Tokenizer) -> "Ids":
+        t = tok.token_to_id
+        n = sum(1 for k in tok.get_vocab() if k.startswith("<|visual token "))
+        return Ids(t("<|endoftext|>"), t("<|extra_203|>"), t("<|extra_204|>"), t("<|extra_200|>"),
+                   t("<|extra_201|>"), t("<|image token|>"), t("<|image start|>"), t("<|image end|>"),
+                   t("<|visual token 000000|>"), n)
+
+
+class Builder:
+    def __init__(self, tok: Tokenizer):
+        self.tok = tok
+        self.ids = Ids.of(tok)
+        self._cache: dict[str, list[int]] = {}
+
+    def enc(self, text: str) -> list[int]:
+        if text not in self._cache:
+            self._cache[text] = self.tok.encode(text, add_special_tokens=False).ids
+        return self._cache[text]
+
+    def image_rows(self, codes) -> list[int]:
+        i = self.ids
+        out = []
+        for row in codes:
+            out += [i.visual0 + int(c) for c in row] + [i.eol]
+        return out + [i.eof, i.eov]
+
+    def meta(self, h: int, w: int) -> list[int]:
+        return [self.ids.sov] + self.enc(f"{h}*{w}") + [self.ids.sot]
+
+    def image_span(self, codes) -> list[int]:
+        return self.meta(len(codes), len(codes[0])) + self.image_rows(codes)
+
+    def generation_prompt(self, caption: str, h: int, w: int) -> list[int]:
+        return [self.ids.bos] + self.enc(caption + POSITIVE_SUFFIX if caption else caption) + self.meta(h, w)
+
+    def text_to_image(self, caption: str, codes) -> tuple[list[int], list[float]]:
+        """Ids and per-token loss weights (loss on the image rows, EOF, EOV and EOS)."""
+        prompt = self.generation_prompt(caption, len(codes), len(codes[0]))
+        target = self.image_rows(codes) + [self.ids.eos]
+        return prompt + target, [0.0] * len(prompt) + [VISION_WEIGHT] * len(target)
+
+    def understanding_prompt(self, codes, question: str) -> list[int]:
+        return [self.ids.bos] + self.enc(SYSTEM) + self.image_span(codes) + self.enc(question + ". ASSISTANT:")
+
+    def image_to_text(self, codes, question: str, answer: str) -> tuple[list[int], list[float]]:
+        prompt = self.understanding_prompt(codes, question)
+        target = self.enc(answer) + [self.ids.eos]
+        return prompt + target, [0.0] * len(prompt) + [1.0] * len(target)

@@ -1,0 +1,189 @@
+"""Trains emu3-tiny's vision tokenizer: transformers' Emu3VQVAE at 8x downsampling with a
+1,024-entry codebook, on 64x64 synthetic scenes. transformers' module returns code indices
+only, so the training forward is assembled here from its own submodules (straight-through
+estimator, codebook and commitment losses, dead-code restarts); for images the 2-D encoder
+runs once and is repeated over the temporal frames, and only frame 0 is decoded (both exact).
+
+Usage: vq.py OUT_DIR [--minutes M] [--seed S]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scenes import random_scene, render  # noqa: E402
+from transformers import Emu3VQVAE, Emu3VQVAEConfig  # noqa: E402
+
+VQ_CONFIG = dict(
+    codebook_size=1024, embed_dim=4, latent_channels=4, double_latent=False, in_channels=3, out_channels=3,
+    temporal_downsample_factor=4, base_channels=32, channel_multiplier=[1, 2, 2, 4], num_res_blocks=1,
+    attn_resolutions=[], hidden_size=128, num_attention_heads=1, attention_dropout=0.0,
+)
+
+
+def to_pixels(batch_uint8: np.ndarray) -> torch.Tensor:
+    """(B,64,64,3) uint8 → (B,3,64,64) in [-1, 1] (Emu3 processor: rescale 1/255, mean/std 0.5)."""
+    x = torch.from_numpy(batch_uint8).permute(0, 3, 1, 2).float()
+    return x / 127.5 - 1.0
+
+
+def encode_latent(vq: Emu3VQVAE, x: torch.Tensor) -> torch.Tensor:
+    """Continuous latents (B, C, h, w) before quantisation, as Emu3VQVAE.encode computes them."""
+    enc = vq.encoder
+    h = enc.conv_in(x)
+    h = enc.down_block(h)
+    h = enc.middle_block(h)
+    h = enc.norm_out(h)
+    h = h * torch.sigmoid(h)
+    h = enc.conv_out(h)                                       # (B, C, h, w)
+    t = vq.config.temporal_downsample_factor
+    h = h.unsqueeze(2).expand(-1, -1, t, -1, -1).contiguous()  # (B, C, T, h, w)
+    for conv in enc.time_conv:
+        h = conv(h)
+        h = h * torch.sigmoid(h)
+    for layer in enc.time_res_stack:
+        h = layer(h)
+    z = vq.quant_conv(h)                                      # (B, C, 1, h, w)
+    return z[:, :, 0]
+
+
+def decode_frame0(vq: Emu3VQVAE, quant: torch.Tensor) -> torch.Tensor:
+    """Frame 0 of Emu3VQVAE.decode for quantised latents (B, C, h, w)."""
+    q = quant.unsqueeze(2)                                    # (B, C, 1, h, w)
+    post = vq.post_quant_conv(q)
+    dec = vq.decoder
+    hq = torch.cat((post, q), dim=0)                          # (2B, C, 1, h, w)
+    for layer in dec.time_res_stack:
+        hq = layer(hq)
+    for layer in dec.time_conv:
+        hq = layer(hq)
+        hq = hq * torch.sigmoid(hq)
+    hs, qs = torch.chunk(hq[:, :, 0], 2, dim=0)               # frame 0 only
+    h = dec.conv_in(hs)
+    h = dec.middle_block(h, qs)
+    h = dec.up_block(h, qs)
+    h = dec.norm_out(h, qs)
+    h = h * torch.sigmoid(h)
+    return dec.conv_out(h)
+
+
+def quantize(vq: Emu3VQVAE, z: torch.Tensor):
+    """Nearest codes for (B, C, h, w) latents: (indices (B,h,w), quantised (B,C,h,w))."""
+    b, c, hh, ww = z.shape
+    flat = z.permute(0, 2, 3, 1).reshape(-1, c)
+    emb = vq.quantize.embedding.weight
+    d = flat.pow(2).sum(1, keepdim=True) + emb.pow(2).sum(1) - 2 * flat @ emb.t()
+    idx = d.argmin(1)
+    q = emb[idx].view(b, hh, ww, c).permute(0, 3, 1, 2)
+    return idx.view(b, hh, ww), q
+
+
+def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
+    """PSNR in dB of images in [-1, 1], measured on 8-bit pixels."""
+    pa = ((a.clamp(-1, 1) + 1) * 127.5).round()
+    pb = ((b.clamp(-1, 1) + 1) * 127.5).round()
+    mse = ((pa - pb) ** 2).mean().item()
+    return 10 * math.log10(255 ** 2 / max(mse, 1e-10))
+
+
+def reconstruct(vq: Emu3VQVAE, images: np.ndarray, batch: int = 64) -> np.ndarray:
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(images), batch):
+            x = to_pixels(images[i:i + batch])
+            _, q = quantize(vq, encode_latent(vq, x))
+            y = decode_frame0(vq, q)
+            out.append(((y.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy())
+    return np.concatenate(out)
+
+
+def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
+    rng = random.Random(seed)
+    return np.stack([render(random_scene(rng, held_out)) for _ in range(n)])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--minutes", type=float, default=30.0)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--train-images", type=int, default=30000)
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
+
+    t0 = time.time()
+    train = make_set(args.train_images, args.seed, held_out=False)
+    test = make_set(256, args.seed + 1000, held_out=True)
+    print(f"data: {len(train)} train, {len(test)} held-out scenes ({time.time() - t0:.0f}s)", flush=True)
+
+    vq = Emu3VQVAE(Emu3VQVAEConfig(**VQ_CONFIG))
+    vq.train()  # the constructor leaves it in eval mode (temporal BatchNorm)
+    print(f"params: {sum(p.numel() for p in vq.parameters()) / 1e6:.2f} M", flush=True)
+    opt = torch.optim.Adam(vq.parameters(), lr=1e-3, betas=(0.9, 0.99))
+    budget = args.minutes * 60
+    start = time.time()
+    curve = []
+    step = 0
+    usage = torch.zeros(VQ_CONFIG["codebook_size"])
+    rng = np.random.default_rng(args.seed)
+    test_x = to_pixels(test)
+    while True:
+        elapsed = time.time() - start
+        frac = elapsed / budget
+        if frac >= 1:
+            break
+        lr = 1e-3 * min(1.0, (step + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x = to_pixels(train[rng.integers(0, len(train), args.batch)])
+        z = encode_latent(vq, x)
+        idx, q = quantize(vq, z)
+        q_st = z + (q - z).detach()
+        y = decode_frame0(vq, q_st)
+        rec = F.mse_loss(y, x)
+        loss = rec + 0.1 * F.l1_loss(y, x) + 0.25 * F.mse_loss(z, q.detach()) + F.mse_loss(q, z.detach())
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        usage += torch.bincount(idx.flatten(), minlength=len(usage)).float()
+        step += 1
+        if step % 50 == 0 and frac < 0.6:
+            dead = (usage == 0).nonzero().flatten()
+            if len(dead):
+                flat = z.detach().permute(0, 2, 3, 1).reshape(-1, z.shape[1])
+                pick = flat[torch.randint(0, len(flat), (len(dead),))]
+                with torch.no_grad():
+                    vq.quantize.embedding.weight[dead] = pick + 0.01 * torch.randn_like(pick)
+            usage.zero_()
+        if step % 200 == 0:
+            vq.eval()
+            with torch.no_grad():
+                _, tq = quantize(vq, encode_latent(vq, test_x[:128]))
+                p = psnr(decode_frame0(vq, tq), test_x[:128])
+            vq.train()
+            curve.append({"minutes": round(elapsed / 60, 2), "step": step, "loss": round(rec.item(), 5),
+                          "heldout_psnr_db": round(p, 2)})
+            print(f"vq step {step} {elapsed / 60:.1f} min lr {lr:.2e} mse {rec.item():.5f} held-out PSNR {p:.2f} dB",
+                  flush=True)
+    vq.eval()
+    vq.save_pretrained(args.out)
+    with open(os.path.join(args.out, "curve.json"), "w") as f:
+        json.dump(curve, f, indent=1)
+    print(f"saved {args.out} after {step} steps", flush=True)
+
+
+if __name__ == "__main__":
+    main()
