@@ -82,7 +82,10 @@ import Testing
             _ = try? Supervisor.stop(runtimeDir: dir.path, timeoutMs: 30_000)
             dir.remove()
         }
-        let up = try runTool("emu3-orchestrator", ["up", "--runtime-dir", dir.path, "--start-timeout", "120"])
+        // The embedded emu3-tiny: one coherent model for all four services (the per-service
+        // test fixtures are separate random models that do not share a vocabulary).
+        let model = Self.root.appendingPathComponent("models/emu3-tiny").path
+        let up = try runTool("emu3-orchestrator", ["up", "--runtime-dir", dir.path, "--model", model, "--start-timeout", "120"])
         try #require(up.status == 0, "up: \(up.stderr)")
         let orchestrator = try ServiceProcess(service: "orchestrator", url: dir.ipcURL("orchestrator"),
                                               environment: ["EMU3_RUNTIME_DIR": dir.path])

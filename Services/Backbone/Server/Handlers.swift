@@ -4,24 +4,7 @@ import Foundation
 import RPC
 
 /// The loaded engine, set once after `load` (handlers are registered before).
-/// `@unchecked Sendable`: `engine` is protected by `lock`.
-final class EngineHolder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var engine: BackboneEngine?  // protected by lock
-
-    func set(_ e: BackboneEngine) {
-        lock.lock()
-        engine = e
-        lock.unlock()
-    }
-
-    func get() throws(RPCError) -> BackboneEngine {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let engine else { throw RPCError(.unavailable, "the model is still loading") }
-        return engine
-    }
-}
+typealias EngineHolder = LoadedValue<BackboneEngine>
 
 /// Decode, check, call the engine, encode. Generate and Score share one admission gate
 /// (`max_in_flight` jobs, refused at once with RESOURCE_EXHAUSTED + retry_after_ms);

@@ -15,7 +15,7 @@ struct OrchestratorCommand: ParsableCommand {
               emu3-orchestrator health --json
             """,
         version: emu3Version,
-        subcommands: [Generate.self, Understand.self, Tokenize.self, Detokenize.self,
+        subcommands: [Generate.self, Understand.self, Reconstruct.self, Tokenize.self, Detokenize.self,
                       Up.self, Down.self, Status.self, Health.self, Serve.self, Supervise.self])
 }
 

@@ -35,6 +35,10 @@ public struct ModelDefaults: Sendable, Equatable {
         if let cfg = try readJSON(directory.appendingPathComponent("config.json")) {
             if let a = cfg["image_area"] as? Int { d.imageArea = a }
             if let t = cfg["text_config"] as? [String: Any], let a = t["image_area"] as? Int { d.imageArea = a }
+            let vq = cfg["vq_config"] as? [String: Any] ?? cfg
+            if let m = (vq["channel_multiplier"] ?? vq["ch_mult"]) as? [Int], (1...8).contains(m.count) {
+                d.spatialFactor = 1 << (m.count - 1)
+            }
         }
         if let j = try readJSON(directory.appendingPathComponent("emu3_defaults.json")) {
             if let h = j["image_height_codes"] as? Int, let w = j["image_width_codes"] as? Int {

@@ -3,25 +3,8 @@ import Foundation
 import RPC
 import TextTokenizerEngine
 
-/// The loaded tokenizer, set once after `load` (handlers are registered before).
-/// `@unchecked Sendable`: `tokenizer` is protected by `lock`.
-final class TokenizerHolder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var tokenizer: TextTokenizer?  // protected by lock
-
-    func set(_ t: TextTokenizer) {
-        lock.lock()
-        tokenizer = t
-        lock.unlock()
-    }
-
-    func get() throws(RPCError) -> TextTokenizer {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let tokenizer else { throw RPCError(.unavailable, "the vocabulary is still loading") }
-        return tokenizer
-    }
-}
+/// The loaded vocabulary, set once after `load` (handlers are registered before).
+typealias TokenizerHolder = LoadedValue<TextTokenizer>
 
 /// Decode, check, call the engine, encode. Encode and Decode share one admission gate
 /// (`max_in_flight`); each batch is split across `threads` cores by the engine.

@@ -37,7 +37,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let host = try ServiceHost(descriptor: ServiceCatalog.textTokenizer, options: options)
-        let holder = TokenizerHolder()
+        let holder = TokenizerHolder(loadingMessage: "the vocabulary is still loading")
         let limits = TextBatchLimits(maxItems: maxBatchItems, maxTotalBytes: maxBatchBytes, maxTotalIDs: maxBatchIds)
         Handlers.register(on: host, tokenizer: holder, limits: limits, threads: host.computeThreads)
         let directory = try DefaultModel.resolve(host.config.model)

@@ -4,24 +4,7 @@ import RPC
 import VisionTokenizerEngine
 
 /// The loaded engine, set once after `load` (handlers are registered before).
-/// `@unchecked Sendable`: `engine` is protected by `lock`.
-final class EngineHolder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var engine: VisionTokenizer?  // protected by lock
-
-    func set(_ e: VisionTokenizer) {
-        lock.lock()
-        engine = e
-        lock.unlock()
-    }
-
-    func get() throws(RPCError) -> VisionTokenizer {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let engine else { throw RPCError(.unavailable, "the model is still loading") }
-        return engine
-    }
-}
+typealias EngineHolder = LoadedValue<VisionTokenizer>
 
 /// Decode, check, call the engine, encode. All four methods share one admission gate
 /// (`max_in_flight` requests; more are refused at once with RESOURCE_EXHAUSTED +
