@@ -90,7 +90,14 @@ public final class GenerationControl: @unchecked Sendable {
     /// When the job must stop (checked between steps); nil = none.
     public let deadline: ContinuousClock.Instant?
 
-    public init(deadline: ContinuousClock.Instant? = nil) { self.deadline = deadline }
+    /// A pause before every step: fault injection for tests of cancellation and crashes
+    /// mid-job (a tiny model otherwise finishes before anyone can interrupt it); nil = none.
+    public let stepDelay: Duration?
+
+    public init(deadline: ContinuousClock.Instant? = nil, stepDelay: Duration? = nil) {
+        self.deadline = deadline
+        self.stepDelay = stepDelay
+    }
 
     /// Asks the job to stop at its next check.
     public func cancel() {
@@ -108,6 +115,10 @@ public final class GenerationControl: @unchecked Sendable {
 
     /// - Throws: `BackboneError.cancelled` or `.deadlineExceeded`.
     func check(tokensDone: Int) throws(BackboneError) {
+        if let stepDelay {
+            let ns = stepDelay.components.seconds * 1_000_000_000 + stepDelay.components.attoseconds / 1_000_000_000
+            if ns > 0 { usleep(UInt32(clamping: ns / 1000)) }
+        }
         if isCancelled { throw .cancelled(tokensDone: tokensDone) }
         if let deadline, ContinuousClock.now >= deadline { throw .deadlineExceeded(tokensDone: tokensDone) }
     }
