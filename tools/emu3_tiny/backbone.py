@@ -78,10 +78,10 @@ def weighted_loss(model, ids, w):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--minutes", type=float, default=35.0)
+    ap.add_argument("--minutes", type=float, default=40.0)
     ap.add_argument("--seed", type=int, default=2)
-    ap.add_argument("--batch", type=int, default=48)
-    ap.add_argument("--scenes", type=int, default=16000)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--scenes", type=int, default=12000)
     ap.add_argument("--lr", type=float, default=2e-3)
     args = ap.parse_args()
     torch.manual_seed(args.seed)
