@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the main job on the embedded emu3-tiny model, as a user would run it:
 # start the services (up), generate an image from text, ask a question about it
-# (understand), and stop the services (down). Usage: scripts/demo.sh BIN_DIR
+# (understand), round-trip it through the vision tokenizer (reconstruct), and stop the
+# services (down). Usage: scripts/demo.sh BIN_DIR
 set -euo pipefail
 bin=${1:?usage: demo.sh BIN_DIR}
 orch="$bin/emu3-orchestrator"
@@ -24,6 +25,9 @@ echo "== generate \"$prompt\""
 echo
 echo "== understand $out/demo.png \"$question\""
 "$orch" understand "$out/demo.png" "$question"
+echo
+echo "== reconstruct $out/demo.png (vision tokenizer round trip)"
+"$orch" reconstruct "$out/demo.png" -o "$out/demo-vq.png"
 echo
 echo "== down"
 "$orch" down
