@@ -1,7 +1,7 @@
 """Trains emu3-tiny's vision tokenizer: transformers' Emu3VQVAE at 8x downsampling with a
 1,024-entry codebook, on 64x64 synthetic scenes. transformers' module returns code indices
 only, so the training forward is assembled here from its own submodules (straight-through
-estimator, codebook and commitment losses, dead-code restarts); for images the 2-D encoder
+estimator, commitment loss, an EMA codebook with dead-code restarts); for images the 2-D encoder
 runs once and is repeated over the temporal frames, and only frame 0 is decoded (both exact).
 
 Usage: vq.py OUT_DIR [--minutes M] [--seed S]
@@ -115,9 +115,10 @@ def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--minutes", type=float, default=30.0)
+    ap.add_argument("--minutes", type=float, default=32.0)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--train-images", type=int, default=30000)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -132,12 +133,20 @@ def main():
     vq = Emu3VQVAE(Emu3VQVAEConfig(**VQ_CONFIG))
     vq.train()  # the constructor leaves it in eval mode (temporal BatchNorm)
     print(f"params: {sum(p.numel() for p in vq.parameters()) / 1e6:.2f} M", flush=True)
-    opt = torch.optim.Adam(vq.parameters(), lr=1e-3, betas=(0.9, 0.99))
+    # The codebook follows the encoder by exponential moving averages (VQ-VAE-2), not by
+    # gradients: stabler code usage early on, which is what the decoder and the backbone need.
+    codebook = vq.quantize.embedding.weight
+    codebook.requires_grad_(False)
+    params = [p for p in vq.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.99))
+    k = VQ_CONFIG["codebook_size"]
+    ema_count = torch.ones(k)
+    ema_sum = codebook.detach().clone()
     budget = args.minutes * 60
     start = time.time()
     curve = []
     step = 0
-    usage = torch.zeros(VQ_CONFIG["codebook_size"])
+    usage = torch.zeros(k)
     rng = np.random.default_rng(args.seed)
     test_x = to_pixels(test)
     while True:
@@ -145,7 +154,9 @@ def main():
         frac = elapsed / budget
         if frac >= 1:
             break
-        lr = 1e-3 * min(1.0, (step + 1) / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        # constant, then a cosine over the last 30%
+        decay = 1.0 if frac < 0.7 else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (frac - 0.7) / 0.3))
+        lr = args.lr * min(1.0, (step + 1) / 100) * decay
         for g in opt.param_groups:
             g["lr"] = lr
         x = to_pixels(train[rng.integers(0, len(train), args.batch)])
@@ -154,19 +165,28 @@ def main():
         q_st = z + (q - z).detach()
         y = decode_frame0(vq, q_st)
         rec = F.mse_loss(y, x)
-        loss = rec + 0.1 * F.l1_loss(y, x) + 0.25 * F.mse_loss(z, q.detach()) + F.mse_loss(q, z.detach())
+        loss = rec + 0.1 * F.l1_loss(y, x) + 0.25 * F.mse_loss(z, q.detach())
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        usage += torch.bincount(idx.flatten(), minlength=len(usage)).float()
+        with torch.no_grad():
+            flat = z.detach().permute(0, 2, 3, 1).reshape(-1, z.shape[1])
+            onehot = F.one_hot(idx.flatten(), k).float()
+            ema_count.mul_(0.99).add_(onehot.sum(0), alpha=0.01)
+            ema_sum.mul_(0.99).add_(onehot.t() @ flat, alpha=0.01)
+            n = ema_count.sum()
+            count = (ema_count + 1e-5) / (n + k * 1e-5) * n
+            codebook.copy_(ema_sum / count[:, None])
+            usage += onehot.sum(0)
         step += 1
-        if step % 50 == 0 and frac < 0.6:
+        if step % 100 == 0 and frac < 0.7:
             dead = (usage == 0).nonzero().flatten()
             if len(dead):
-                flat = z.detach().permute(0, 2, 3, 1).reshape(-1, z.shape[1])
                 pick = flat[torch.randint(0, len(flat), (len(dead),))]
                 with torch.no_grad():
-                    vq.quantize.embedding.weight[dead] = pick + 0.01 * torch.randn_like(pick)
+                    codebook[dead] = pick
+                    ema_sum[dead] = pick
+                    ema_count[dead] = 1.0
             usage.zero_()
         if step % 200 == 0:
             vq.eval()
@@ -174,10 +194,11 @@ def main():
                 _, tq = quantize(vq, encode_latent(vq, test_x[:128]))
                 p = psnr(decode_frame0(vq, tq), test_x[:128])
             vq.train()
+            used = int((ema_count > 1e-3).sum())
             curve.append({"minutes": round(elapsed / 60, 2), "step": step, "loss": round(rec.item(), 5),
-                          "heldout_psnr_db": round(p, 2)})
-            print(f"vq step {step} {elapsed / 60:.1f} min lr {lr:.2e} mse {rec.item():.5f} held-out PSNR {p:.2f} dB",
-                  flush=True)
+                          "heldout_psnr_db": round(p, 2), "codes_in_use": used})
+            print(f"vq step {step} {elapsed / 60:.1f} min lr {lr:.2e} mse {rec.item():.5f} held-out PSNR {p:.2f} dB,"
+                  f" {used} codes in use", flush=True)
     vq.eval()
     vq.save_pretrained(args.out)
     with open(os.path.join(args.out, "curve.json"), "w") as f:
