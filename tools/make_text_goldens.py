@@ -126,7 +126,9 @@ def qwen_goldens(enc, corpus, non_nfc, out):
     write_jsonl(os.path.join(out, "qwen_decode_goldens.jsonl"), dec_rows)
 
 
-def train_tiny(corpus):
+def byte_level_bpe(corpus, vocab_size, visual_count, min_frequency=2):
+    """A byte-level BPE with the Qwen pre-tokenizer trained on `corpus`, then the Emu3
+    special and visual tokens appended in spec order (also used by tools/emu3_tiny)."""
     tok = Tokenizer(models.BPE())
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre_tokenizers.Sequence([
@@ -135,13 +137,17 @@ def train_tiny(corpus):
     ])
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=TINY_VOCAB_SIZE, min_frequency=2, show_progress=False,
+        vocab_size=vocab_size, min_frequency=min_frequency, show_progress=False,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
     )
     tok.train_from_iterator(corpus, trainer)
     # Emu3 layout: specials after the BPE vocabulary, in spec order (ids are read by name).
-    tok.add_special_tokens(emu3_special_names(TINY_VISUAL_TOKENS))
+    tok.add_special_tokens(emu3_special_names(visual_count))
     return tok
+
+
+def train_tiny(corpus):
+    return byte_level_bpe(corpus, TINY_VOCAB_SIZE, TINY_VISUAL_TOKENS)
 
 
 def gpt2_variant(tok):

@@ -30,6 +30,19 @@ import Testing
         try runTool("emu3-orchestrator", args + ["--no-start", "--model", Self.model], environment: env, timeoutMs: 300_000)
     }
 
+    /// `generate` running in the background, its stderr captured.
+    func startGenerate(_ output: String, _ env: [String: String]) throws -> (Process, Pipe) {
+        let p = Process()
+        p.executableURL = ServiceProcess.executable("emu3-orchestrator")
+        p.arguments = ["generate", "a blue star", "-o", output, "--no-start", "--model", Self.model]
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return (p, err)
+    }
+
     func pixels(_ path: String) throws -> RGBImage {
         try PNGDecoder.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
@@ -83,14 +96,7 @@ import Testing
     @Test(.enabled(if: present, "models/emu3-tiny is missing"))
     func ctrlCCancelsTheJobAndFreesTheBackbone() throws {
         try withServices(environment: ["EMU3_FAULT_STEP_DELAY_MS": "40"]) { dir, env in
-            let p = Process()
-            p.executableURL = ServiceProcess.executable("emu3-orchestrator")
-            p.arguments = ["generate", "a blue star", "-o", dir.path + "/x.png", "--no-start", "--model", Self.model]
-            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
+            let (p, err) = try startGenerate(dir.path + "/x.png", env)
             usleep(1_500_000)  // ~75 steps × 40 ms: well inside the job
             #expect(p.isRunning, "the job ended before it could be interrupted")
             let sent = nowUnixMilliseconds()
@@ -122,14 +128,7 @@ import Testing
             let services = try #require(report["services"] as? [[String: Any]], "\(status.stdout)")
             let backbone = try #require(services.first { ($0["service"] as? String) == "emu3-backbone" }, "\(status.stdout)")
             let pid = try #require(backbone["pid"] as? Int)
-            let p = Process()
-            p.executableURL = ServiceProcess.executable("emu3-orchestrator")
-            p.arguments = ["generate", "a blue star", "-o", dir.path + "/y.png", "--no-start", "--model", Self.model]
-            p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
+            let (p, err) = try startGenerate(dir.path + "/y.png", env)
             usleep(1_500_000)
             kill(pid_t(pid), SIGKILL)
             let killed = nowUnixMilliseconds()

@@ -12,25 +12,14 @@ import os
 import random
 import sys
 
-from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from make_text_goldens import byte_level_bpe  # noqa: E402
 from scenes import caption, questions, random_scene  # noqa: E402
 
-QWEN_PATTERN = (
-    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"""
-)
 BPE_VOCAB = 512
 VISUAL_TOKENS = 1024
 SYSTEM = "You are a helpful assistant. USER: "
-
-
-def special_names(visual_count: int = VISUAL_TOKENS) -> list[str]:
-    names = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
-    names += [f"<|extra_{i}|>" for i in range(205)]
-    names += ["<|image token|>", "<|image start|>", "<|image end|>"]
-    names += [f"<|visual token {k:06d}|>" for k in range(visual_count)]
-    return names
 
 
 def corpus(n: int = 20000, seed: int = 7) -> list[str]:
@@ -45,19 +34,8 @@ def corpus(n: int = 20000, seed: int = 7) -> list[str]:
     return lines
 
 
-def build() -> Tokenizer:
-    tok = Tokenizer(models.BPE())
-    tok.normalizer = normalizers.NFC()
-    tok.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(QWEN_PATTERN), behavior="isolated", invert=False),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
-    ])
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=BPE_VOCAB, min_frequency=2, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(corpus(), trainer)
-    tok.add_special_tokens(special_names())
-    return tok
+def build():
+    return byte_level_bpe(corpus(), BPE_VOCAB, VISUAL_TOKENS)
 
 
 def main():
