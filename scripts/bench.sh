@@ -13,3 +13,11 @@ for b in "$bin"/emu3-bench-*; do
   "$b" || echo "$(basename "$b") failed with status $?" >&2
 done
 [ "$found" = 1 ] || echo "no benchmark executables in $bin" >&2
+# The vision tokenizer benchmark builds its own release product and needs the PyTorch side's
+# full-size random weights (made once by tools/bench_vision_pytorch.py in the venv).
+if [ -x tools/.venv/bin/python ]; then
+  echo "== vision tokenizer (Benchmarks/VisionTokenizer/run.sh)"
+  Benchmarks/VisionTokenizer/run.sh || echo "vision benchmark failed with status $?" >&2
+else
+  echo "== vision tokenizer: skipped (no tools/.venv; run tools/setup-venv.sh)" >&2
+fi
