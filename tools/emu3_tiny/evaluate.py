@@ -240,6 +240,7 @@ def main():
     held, seen = t2i_prompts(args.prompts, True), t2i_prompts(args.prompts, False)
     m["t2i_heldout_default_cfg"] = dict(eval_t2i(t, held, args.seeds, cfg, top_k), cfg=cfg)
     m["t2i_heldout_no_cfg"] = eval_t2i(t, held, args.seeds, 1.0, top_k)
+    m["t2i_heldout_cfg3"] = eval_t2i(t, held, args.seeds, 3.0, top_k)
     m["t2i_seen_default_cfg"] = eval_t2i(t, seen, args.seeds, cfg, top_k)
     items = vqa_set()
     m["understanding_heldout"], _ = eval_vqa(t, items)

@@ -43,7 +43,7 @@ def main():
         answers = t.answer([codes[i]] * len(qs), qs)
         cases.append({"png": name, "caption": caption(s), "codes": codes[i].flatten().tolist(),
                       "questions": [{"question": q, "answer": a} for q, a in zip(qs, answers)]})
-    cfg = float(t.defaults["cfg_scale"])
+    cfg = 3.0  # the CFG path, whatever the model's default
     gens = []
     for j, p in enumerate(PROMPTS):
         img = t.generate_images([p], seed=0, cfg=cfg, top_k=1)[0]

@@ -18,7 +18,7 @@ step() { echo "== $(date +%H:%M:%S) $*"; }
 step "vocabulary";        "$py" vocab.py "$work/tokenizer"
 step "vision tokenizer";  "$py" vq.py "$work/vq" --minutes "${VQ_MINUTES:-32}" | tee "$work/vq.log"
 step "decoder";           "$py" backbone.py "$work" --minutes "${BACKBONE_MINUTES:-40}" | tee "$work/backbone.log"
-step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-3.0}" --top-k "${EMU3_TINY_TOP_K:-64}"
+step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
 if [ -n "${EMU3_TINY_BIN:-}" ]; then swift=(--swift "$EMU3_TINY_BIN"); fi
 step "evaluation";        "$py" evaluate.py "$model" --out "$work/metrics.json" "${swift[@]}"
