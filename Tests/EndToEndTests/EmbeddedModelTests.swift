@@ -87,7 +87,7 @@ import Testing
             let mine = try PNGDecoder.decode(Array(try Data(contentsOf: URL(fileURLWithPath: out))))
             let gold = try PNGDecoder.decode(Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(g.png))))
             #expect(mine.width == gold.width && mine.height == gold.height)
-            let p = psnr(mine.pixels, gold.pixels)
+            let p = Pipeline.psnr(mine.pixels, gold.pixels)
             #expect(p >= 35, "\(g.prompt): PSNR \(p) dB against transformers")
         }
 
@@ -108,13 +108,5 @@ import Testing
         let odd = try runTool("emu3-orchestrator", ["reconstruct", Self.root.appendingPathComponent("Tests/Fixtures/vision/png/rgb8.png").path,
                                                     "--no-start", "--model", Self.model], environment: env)
         #expect(odd.status != 0 && odd.stderr.split(separator: "\n").count == 1, "\(odd.stderr)")
-    }
-
-    func psnr(_ a: [UInt8], _ b: [UInt8]) -> Double {
-        guard a.count == b.count, !a.isEmpty else { return 0 }
-        var se = 0.0
-        for (x, y) in zip(a, b) { let d = Double(x) - Double(y); se += d * d }
-        let mse = se / Double(a.count)
-        return mse == 0 ? 99 : 10 * log10(255 * 255 / mse)
     }
 }

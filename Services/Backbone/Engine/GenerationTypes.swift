@@ -90,13 +90,13 @@ public final class GenerationControl: @unchecked Sendable {
     /// When the job must stop (checked between steps); nil = none.
     public let deadline: ContinuousClock.Instant?
 
-    /// A pause before every step: fault injection for tests of cancellation and crashes
-    /// mid-job (a tiny model otherwise finishes before anyone can interrupt it); nil = none.
-    public let stepDelay: Duration?
+    /// Milliseconds to pause before every step: fault injection for tests of cancellation and
+    /// crashes mid-job (a tiny model otherwise finishes before anyone can interrupt it); 0 = none.
+    public let stepDelayMs: Int
 
-    public init(deadline: ContinuousClock.Instant? = nil, stepDelay: Duration? = nil) {
+    public init(deadline: ContinuousClock.Instant? = nil, stepDelayMs: Int = 0) {
         self.deadline = deadline
-        self.stepDelay = stepDelay
+        self.stepDelayMs = stepDelayMs
     }
 
     /// Asks the job to stop at its next check.
@@ -115,10 +115,7 @@ public final class GenerationControl: @unchecked Sendable {
 
     /// - Throws: `BackboneError.cancelled` or `.deadlineExceeded`.
     func check(tokensDone: Int) throws(BackboneError) {
-        if let stepDelay {
-            let ns = stepDelay.components.seconds * 1_000_000_000 + stepDelay.components.attoseconds / 1_000_000_000
-            if ns > 0 { usleep(UInt32(clamping: ns / 1000)) }
-        }
+        if stepDelayMs > 0 { usleep(UInt32(clamping: stepDelayMs * 1000)) }
         if isCancelled { throw .cancelled(tokensDone: tokensDone) }
         if let deadline, ContinuousClock.now >= deadline { throw .deadlineExceeded(tokensDone: tokensDone) }
     }

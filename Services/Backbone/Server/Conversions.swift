@@ -57,11 +57,11 @@ enum Conversions {
     static func control(_ context: RequestContext) -> GenerationControl {
         let remaining = context.deadline.remainingMilliseconds
         return GenerationControl(deadline: ContinuousClock.now + .milliseconds(max(0, remaining)),
-                                 stepDelay: stepDelay.map { .milliseconds($0) })
+                                 stepDelayMs: stepDelayMs)
     }
 
     /// `EMU3_FAULT_STEP_DELAY_MS`: a pause before every decoding step (fault injection for the
     /// tests of cancellation and of a crash mid-job; never set in production).
-    static let stepDelay: Int? = ProcessInfo.processInfo.environment["EMU3_FAULT_STEP_DELAY_MS"].flatMap(Int.init)
-        .flatMap { (1...10_000).contains($0) ? $0 : nil }
+    static let stepDelayMs: Int = ProcessInfo.processInfo.environment["EMU3_FAULT_STEP_DELAY_MS"].flatMap(Int.init)
+        .map { min(max($0, 0), 10_000) } ?? 0
 }

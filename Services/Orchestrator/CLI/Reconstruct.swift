@@ -32,7 +32,7 @@ struct Reconstruct: ParsableCommand {
         do throws(PipelineError) { result = try p.reconstruct(pngs: pngs) } catch { throw fail(error.description) }
         var paths: [String] = []
         for (i, png) in result.pngs.enumerated() {
-            let path = result.pngs.count == 1 ? output : numbered(output, i + 1)
+            let path = result.pngs.count == 1 ? output : Generate.numbered(output, i + 1)
             guard FileManager.default.createFile(atPath: path, contents: Data(png)) else { throw fail("cannot write \(path)") }
             paths.append(path)
         }
@@ -49,11 +49,5 @@ struct Reconstruct: ParsableCommand {
             if paths.count > 1 { print("mean PSNR \(String(format: "%.2f", mean)) dB") }
             FileHandle.standardError.write(Data("codes: \(result.grid.frames)×\(result.grid.height)×\(result.grid.width), \(result.elapsedMs) ms\n".utf8))
         }
-    }
-
-    func numbered(_ path: String, _ n: Int) -> String {
-        let url = URL(fileURLWithPath: path)
-        let ext = url.pathExtension.isEmpty ? "png" : url.pathExtension
-        return url.deletingPathExtension().path + "-\(n)." + ext
     }
 }
