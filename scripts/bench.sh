@@ -7,7 +7,7 @@ set -euo pipefail
 bin=${1:?usage: bench.sh BIN_DIR}
 found=0
 for b in "$bin"/emu3-bench-*; do
-  [ -x "$b" ] || continue
+  [ -f "$b" ] && [ -x "$b" ] || continue
   found=1
   echo "== $(basename "$b")"
   "$b" || echo "$(basename "$b") failed with status $?" >&2
