@@ -87,7 +87,7 @@ import Testing
             let mine = try PNGDecoder.decode(Array(try Data(contentsOf: URL(fileURLWithPath: out))))
             let gold = try PNGDecoder.decode(Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(g.png))))
             #expect(mine.width == gold.width && mine.height == gold.height)
-            let p = Pipeline.psnr(mine.pixels, gold.pixels)
+            let p = mine.psnr(against: gold)
             #expect(p >= 35, "\(g.prompt): PSNR \(p) dB against transformers")
         }
 

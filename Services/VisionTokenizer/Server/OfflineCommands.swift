@@ -74,16 +74,9 @@ struct ReconstructCommand: ParsableCommand {
             // PSNR against the image the encoder saw (after resizing), in RGB8.
             let reference = ImageProcessing.toRGB8(pixels, processor: tokenizer.processor)
             try writeFile(try PNGEncoder.encode(reconstructed, text: provenance(model: options.modelName)), to: output)
-            print(String(format: "PSNR %.2f dB (%d×%d, %d×%d codes)", psnr(reference, reconstructed), pixels.width, pixels.height,
+            print(String(format: "PSNR %.2f dB (%d×%d, %d×%d codes)", reference.psnr(against: reconstructed), pixels.width, pixels.height,
                          codes.width, codes.height))
         } catch let error as CLIError { throw error } catch { throw CLIError(error) }
-    }
-
-    func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
-        var sum = 0.0
-        for (x, y) in zip(a.pixels, b.pixels) { sum += (Double(x) - Double(y)) * (Double(x) - Double(y)) }
-        let mse = sum / Double(a.pixels.count)
-        return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
     }
 }
 
