@@ -8,6 +8,9 @@ public enum TestModels {
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The embedded emu3-tiny (models/emu3-tiny): one trained model for all four services.
+    public static var embedded: String { repositoryRoot.appendingPathComponent("models/emu3-tiny").path }
+
     /// A tiny random Emu3 checkpoint (transformers layout, F32) for the backbone.
     public static var backbone: String { repositoryRoot.appendingPathComponent("Tests/Fixtures/backbone/gqa-f32").path }
     /// A tiny random VQ model (transformers `Emu3VQVAE` layout) for the vision tokenizer.

@@ -84,8 +84,7 @@ import Testing
         }
         // The embedded emu3-tiny: one coherent model for all four services (the per-service
         // test fixtures are separate random models that do not share a vocabulary).
-        let model = Self.root.appendingPathComponent("models/emu3-tiny").path
-        let up = try runTool("emu3-orchestrator", ["up", "--runtime-dir", dir.path, "--model", model, "--start-timeout", "120"])
+        let up = try runTool("emu3-orchestrator", ["up", "--runtime-dir", dir.path, "--model", TestModels.embedded, "--start-timeout", "120"])
         try #require(up.status == 0, "up: \(up.stderr)")
         let orchestrator = try ServiceProcess(service: "orchestrator", url: dir.ipcURL("orchestrator"),
                                               environment: ["EMU3_RUNTIME_DIR": dir.path])

@@ -12,7 +12,7 @@ import Testing
 /// much of that is accepted.
 @Suite(.serialized) struct EmbeddedModelTests {
     static let root = TestModels.repositoryRoot
-    static let model = root.appendingPathComponent("models/emu3-tiny").path
+    static let model = TestModels.embedded
     static let fixtures = root.appendingPathComponent("Tests/Fixtures/tiny")
     static let present = FileManager.default.fileExists(atPath: fixtures.appendingPathComponent("goldens.json").path)
         && FileManager.default.fileExists(atPath: model + "/model.safetensors")
@@ -49,14 +49,10 @@ import Testing
 
     @Test(.enabled(if: present, "models/emu3-tiny or Tests/Fixtures/tiny/goldens.json is missing"))
     func servicesAnswerAndDrawAsTransformersDoes() throws {
-        let dir = try TemporaryDirectory()
-        defer {
-            _ = try? Supervisor.stop(runtimeDir: dir.path, timeoutMs: 30_000)
-            dir.remove()
-        }
-        let env = ["EMU3_RUNTIME_DIR": dir.path]
-        let up = try runTool("emu3-orchestrator", ["up", "--model", Self.model, "--start-timeout", "120"], environment: env)
-        try #require(up.status == 0, "up: \(up.stderr)")
+        try withEmbeddedModelServices { dir, env in try answersAndDrawings(dir, env) }
+    }
+
+    func answersAndDrawings(_ dir: TemporaryDirectory, _ env: [String: String]) throws {
         let goldens = try Self.goldens()
 
         // Greedy answers: the same text.

@@ -10,21 +10,8 @@ import Testing
 /// services as a user runs them: seeded images, answers, errors at the command line, Ctrl-C
 /// and a service killed in the middle of a job.
 @Suite(.serialized) struct OrchestratorPipelineTests {
-    static let model = TestModels.repositoryRoot.appendingPathComponent("models/emu3-tiny").path
+    static let model = TestModels.embedded
     static let present = FileManager.default.fileExists(atPath: model + "/model.safetensors")
-
-    /// Starts the services with `up` in a private runtime folder; `body` gets the folder.
-    func withServices(environment extra: [String: String] = [:], _ body: (TemporaryDirectory, [String: String]) throws -> Void) throws {
-        let dir = try TemporaryDirectory()
-        defer {
-            _ = try? Supervisor.stop(runtimeDir: dir.path, timeoutMs: 30_000)
-            dir.remove()
-        }
-        let env = ["EMU3_RUNTIME_DIR": dir.path].merging(extra) { $1 }
-        let up = try runTool("emu3-orchestrator", ["up", "--model", Self.model, "--start-timeout", "120"], environment: env)
-        try #require(up.status == 0, "up: \(up.stderr)")
-        try body(dir, env)
-    }
 
     func orchestrator(_ args: [String], _ env: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try runTool("emu3-orchestrator", args + ["--no-start", "--model", Self.model], environment: env, timeoutMs: 300_000)
@@ -49,7 +36,7 @@ import Testing
 
     @Test(.enabled(if: present, "models/emu3-tiny is missing"))
     func sameSeedSameImageAndAnAnswer() throws {
-        try withServices { dir, env in
+        try withEmbeddedModelServices { dir, env in
             let prompt = "a red circle on the left"
             let a = try orchestrator(["generate", prompt, "-o", dir.path + "/a.png", "--seed", "3", "--json"], env)
             try #require(a.status == 0, "\(a.stderr)")
@@ -95,7 +82,7 @@ import Testing
 
     @Test(.enabled(if: present, "models/emu3-tiny is missing"))
     func ctrlCCancelsTheJobAndFreesTheBackbone() throws {
-        try withServices(environment: ["EMU3_FAULT_STEP_DELAY_MS": "40"]) { dir, env in
+        try withEmbeddedModelServices(environment: ["EMU3_FAULT_STEP_DELAY_MS": "40"]) { dir, env in
             let (p, err) = try startGenerate(dir.path + "/x.png", env)
             usleep(1_500_000)  // ~75 steps × 40 ms: well inside the job
             #expect(p.isRunning, "the job ended before it could be interrupted")
@@ -122,7 +109,7 @@ import Testing
 
     @Test(.enabled(if: present, "models/emu3-tiny is missing"))
     func aServiceKilledMidJobIsAClearErrorNotAHang() throws {
-        try withServices(environment: ["EMU3_FAULT_STEP_DELAY_MS": "40"]) { dir, env in
+        try withEmbeddedModelServices(environment: ["EMU3_FAULT_STEP_DELAY_MS": "40"]) { dir, env in
             let status = try runTool("emu3-orchestrator", ["status", "--json"], environment: env)
             let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             let services = try #require(report["services"] as? [[String: Any]], "\(status.stdout)")

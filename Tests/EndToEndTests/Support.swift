@@ -1,6 +1,8 @@
 import Emu3Proto
 import Emu3Testing
 import Foundation
+import OrchestratorCore
+import Testing
 
 /// Runs one of the built executables to completion and captures its output.
 func runTool(_ product: String, _ arguments: [String], environment: [String: String] = [:],
@@ -21,6 +23,21 @@ func runTool(_ product: String, _ arguments: [String], environment: [String: Str
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Starts the four services on the embedded emu3-tiny with `up` in a private runtime folder,
+/// runs `body` with the folder and the environment that points commands at it, then stops them.
+func withEmbeddedModelServices(environment extra: [String: String] = [:],
+                               _ body: (TemporaryDirectory, [String: String]) throws -> Void) throws {
+    let dir = try TemporaryDirectory()
+    defer {
+        _ = try? Supervisor.stop(runtimeDir: dir.path, timeoutMs: 30_000)
+        dir.remove()
+    }
+    let env = ["EMU3_RUNTIME_DIR": dir.path].merging(extra) { $1 }
+    let up = try runTool("emu3-orchestrator", ["up", "--model", TestModels.embedded, "--start-timeout", "120"], environment: env)
+    try #require(up.status == 0, "up: \(up.stderr)")
+    try body(dir, env)
 }
 
 enum Fixtures {
