@@ -149,7 +149,9 @@ public final class ServiceHost: @unchecked Sendable {
             r.contexts = Int32(clamping: self.config.contexts)
             r.maxInFlight = Int32(clamping: self.config.maxInFlight)
             r.methods = self.server.methods
-            r.details = details.keys.sorted().map { KeyValue(key: $0, value: details[$0]!) }
+            var facts = details
+            facts["requests.in_flight"] = "\(self.server.inFlight)"  // this Info request included
+            r.details = facts.keys.sorted().map { KeyValue(key: $0, value: facts[$0]!) }
             r.uptimeMs = Int64((monotonicNanoseconds() - self.started) / 1_000_000)
             return r
         }

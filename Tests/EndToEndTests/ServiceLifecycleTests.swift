@@ -47,7 +47,7 @@ import Testing
         defer { dir.remove() }
         let method = Methods.Evaluator.dpoLoss
         let p = try ServiceProcess(service: "evaluator", url: dir.ipcURL("ev"),
-                                   environment: ["EMU3_FAULTS": "\(method):delay_ms=700"])
+                                   environment: ["EMU3_FAULTS": "\(method):delay_ms=3000"])
         try p.waitUntilServing()
         let client = try RPCClient(url: p.url, options: .longRunning)
         let result = ResultBox<DpoLossResponse>()
@@ -58,12 +58,26 @@ import Testing
         }
         thread.start()
         started.wait()
-        usleep(200_000)  // the request is now inside its injected delay
-        kill(p.pid, SIGTERM)
-        usleep(100_000)
-        // Draining: Health answers NOT_SERVING and new work is refused with UNAVAILABLE.
+        // Wait (not sleep) until the call is inside its injected delay: Info counts the
+        // requests in flight, itself included.
         let probe = try RPCClient(url: p.url)
-        #expect(try probe.healthCheck(deadline: .afterMilliseconds(1000)).status == .notServing)
+        func inFlight() throws -> Int {
+            let details = try probe.info(deadline: .afterMilliseconds(1000)).details
+            return Int(details.first { $0.key == "requests.in_flight" }?.value ?? "") ?? 0
+        }
+        let waitStart = nowUnixMilliseconds()
+        while try inFlight() < 2 && nowUnixMilliseconds() - waitStart < 2000 { usleep(10_000) }
+        try #require(try inFlight() >= 2, "the call never reached the service")
+        kill(p.pid, SIGTERM)
+        // Draining: Health answers NOT_SERVING (once the signal is handled) and new work is
+        // refused with UNAVAILABLE.
+        var status = try probe.healthCheck(deadline: .afterMilliseconds(1000)).status
+        let signalled = nowUnixMilliseconds()
+        while status == .serving && nowUnixMilliseconds() - signalled < 2000 {
+            usleep(10_000)
+            status = try probe.healthCheck(deadline: .afterMilliseconds(1000)).status
+        }
+        #expect(status == .notServing)
         do {
             let _: DpoLossResponse = try probe.call(method, Fixtures.dpoRequest(pairs: 1), deadline: .afterMilliseconds(1000))
             Issue.record("new work was accepted while draining")
