@@ -27,7 +27,7 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from detector import check, detect  # noqa: E402
-from scenes import COLOURS, SHAPES, caption, prompt_scene, questions, random_scene, render  # noqa: E402
+from scenes import COLOURS, PHRASE, SHAPES, caption, prompt_scene, questions, random_scene, render  # noqa: E402
 from sequences import NEGATIVE_PROMPT, Builder  # noqa: E402
 from transformers import Emu3ForConditionalGeneration  # noqa: E402
 from vq import decode_frame0, encode_latent, psnr, quantize, to_pixels  # noqa: E402
@@ -189,8 +189,22 @@ def score_vqa(items, answers):
     short = [(a.strip() == want) for (s, q, want), a in zip(items, answers) if q != "Describe the image."]
     caps = [caption_names_objects(a, s) for (s, q, _), a in zip(items, answers) if q == "Describe the image."]
     mean = lambda xs: round(float(np.mean(xs)), 3) if xs else None  # noqa: E731
+    kinds: dict[str, list[bool]] = {}
+    for (s, q, want), a in zip(items, answers):
+        if q != "Describe the image.":
+            kinds.setdefault(question_kind(q), []).append(a.strip() == want)
     return {"vqa_exact": mean(short), "vqa_pairs": len(short), "captions_name_objects": mean(caps),
-            "captions": len(caps)}
+            "captions": len(caps), "vqa_exact_by_kind": {k: mean(v) for k, v in sorted(kinds.items())}}
+
+
+def question_kind(q: str) -> str:
+    """The question with its shape and position left out ("What colour is the star?" → "What colour
+    is the …", "What shape is on the left?" → "What shape is …"), so figures group by what is asked."""
+    for shape in SHAPES:
+        q = q.replace(f"the {shape}", "the …")
+    for phrase in PHRASE.values():
+        q = q.replace(phrase, "…")
+    return q.rstrip("?")
 
 
 # MARK: - the same through the Swift services

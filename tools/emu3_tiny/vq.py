@@ -26,7 +26,7 @@ from transformers import Emu3VQVAE, Emu3VQVAEConfig  # noqa: E402
 
 VQ_CONFIG = dict(
     codebook_size=1024, embed_dim=4, latent_channels=4, double_latent=False, in_channels=3, out_channels=3,
-    temporal_downsample_factor=4, base_channels=32, channel_multiplier=[1, 2, 2, 4], num_res_blocks=1,
+    temporal_downsample_factor=4, base_channels=32, channel_multiplier=[1, 1, 2, 4], num_res_blocks=1,
     attn_resolutions=[], hidden_size=128, num_attention_heads=1, attention_dropout=0.0,
 )
 
@@ -115,12 +115,15 @@ def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--minutes", type=float, default=32.0)
+    ap.add_argument("--minutes", type=float, default=34.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--train-images", type=int, default=30000)
+    ap.add_argument("--mult", default="1,1,2,4", help="channel multipliers per level")
+    ap.add_argument("--decay", type=float, default=0.5, help="share of the time spent decaying the rate")
     args = ap.parse_args()
+    VQ_CONFIG["channel_multiplier"] = [int(m) for m in args.mult.split(",")]
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
@@ -154,8 +157,9 @@ def main():
         frac = elapsed / budget
         if frac >= 1:
             break
-        # constant, then a cosine over the last 30%
-        decay = 1.0 if frac < 0.7 else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (frac - 0.7) / 0.3))
+        # constant, then a cosine over the last share of the time
+        hold = 1.0 - args.decay
+        decay = 1.0 if frac < hold else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (frac - hold) / args.decay))
         lr = args.lr * min(1.0, (step + 1) / 100) * decay
         for g in opt.param_groups:
             g["lr"] = lr
@@ -179,7 +183,7 @@ def main():
             codebook.copy_(ema_sum / count[:, None])
             usage += onehot.sum(0)
         step += 1
-        if step % 100 == 0 and frac < 0.7:
+        if step % 100 == 0 and frac < hold:
             dead = (usage == 0).nonzero().flatten()
             if len(dead):
                 pick = flat[torch.randint(0, len(flat), (len(dead),))]
