@@ -4,7 +4,8 @@ project's Swift services, and writes the figures as JSON.
 - VQ: held-out reconstruction PSNR, and the detector on round-tripped held-out scenes.
 - Text to image: the detector on images made for held-out prompts (prompted shape, colour and
   position all right), with the model's default CFG and without CFG, over several seeds.
-- Understanding: exact answers on held-out VQA pairs (greedy); captions naming the right objects.
+- Understanding: exact answers on held-out VQA pairs (greedy); captions naming the right objects;
+  the same on scenes of the training distribution.
 
 Usage: evaluate.py MODEL_DIR [--out metrics.json] [--swift BIN_DIR] [--prompts 20] [--seeds 3]
 """
@@ -166,11 +167,11 @@ def eval_t2i(t: Tiny, prompts, seeds, cfg, top_k):
     return summarize(rows)
 
 
-def vqa_set(n_scenes=60, seed=3000):
+def vqa_set(n_scenes=60, seed=3000, held_out=True):
     rng = random.Random(seed)
     items = []
     for _ in range(n_scenes):
-        s = random_scene(rng, held_out=True)
+        s = random_scene(rng, held_out=held_out)
         for q, a in questions(s):
             items.append((s, q, a))
     return items
@@ -258,6 +259,8 @@ def main():
     m["t2i_seen_default_cfg"] = eval_t2i(t, seen, args.seeds, cfg, top_k)
     items = vqa_set()
     m["understanding_heldout"], _ = eval_vqa(t, items)
+    # the same questions on scenes of the training distribution: what is composition, what is training
+    m["understanding_seen"], _ = eval_vqa(t, vqa_set(seed=4000, held_out=False))
     m["pytorch_seconds"] = round(time.time() - t0, 1)
     if args.swift:
         sub = random.Random(5).sample(items, min(args.swift_vqa, len(items)))
