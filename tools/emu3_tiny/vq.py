@@ -122,6 +122,8 @@ def main():
     ap.add_argument("--train-images", type=int, default=30000)
     ap.add_argument("--mult", default="1,1,2,4", help="channel multipliers per level")
     ap.add_argument("--decay", type=float, default=0.5, help="share of the time spent decaying the rate")
+    ap.add_argument("--restarts", type=float, default=None,
+                    help="share of the time during which dead codes are restarted (default: until the decay)")
     args = ap.parse_args()
     VQ_CONFIG["channel_multiplier"] = [int(m) for m in args.mult.split(",")]
     os.makedirs(args.out, exist_ok=True)
@@ -183,7 +185,7 @@ def main():
             codebook.copy_(ema_sum / count[:, None])
             usage += onehot.sum(0)
         step += 1
-        if step % 100 == 0 and frac < hold:
+        if step % 100 == 0 and frac < (hold if args.restarts is None else args.restarts):
             dead = (usage == 0).nonzero().flatten()
             if len(dead):
                 pick = flat[torch.randint(0, len(flat), (len(dead),))]
