@@ -60,6 +60,7 @@ def render(work, model):
     t, v = cfg["text_config"], cfg["vq_config"]
     size = os.path.getsize(os.path.join(model, "model.safetensors")) / 1e6
     vq_params, text_params = parameter_counts(os.path.join(model, "model.safetensors"))
+    train_minutes = vq_curve[-1]["minutes"] + bb_curve[-1]["minutes"]
     t2i_keys = ["shape", "colour", "position", "size", "background", "all"]
     t2i = [[name] + [fmt(get(m, (key, k))) for k in t2i_keys]
            for name, key in [("PyTorch, default CFG", "t2i_heldout_default_cfg"),
@@ -87,7 +88,7 @@ checkpoint (`Emu3ForConditionalGeneration`: `config.json` with `vq_config`, `tex
 visual token names), so both this project and `transformers` load it. It knows nothing but
 64×64 images of one or two flat shapes.
 
-Retrain with `make tiny-model` (fixed seeds, CPU, 78 minutes on 2 cores for this one); this card is
+Retrain with `make tiny-model` (fixed seeds, CPU, about 80 minutes on 2 cores); this card is
 written by `tools/emu3_tiny/card.py` from `metrics.json` (made by `tools/emu3_tiny/evaluate.py`).
 
 ## Model
@@ -181,13 +182,14 @@ prompts 23.3%; held-out VQA 59.7%. This one is better on the tokenizer and on he
 about the same on understanding, and lower on the 60 seen-prompt images.
 
 ## Limits
-Trained for 74 minutes on a 2-core CPU: the vision tokenizer still misses the 30 dB goal (the
+Trained for {train_minutes:.0f} minutes on a 2-core CPU: the vision tokenizer still misses the 30 dB goal (the
 detector misreads some of the round-tripped scenes), the decoder confuses shapes and does not
 compose unseen (shape, colour) pairs ("What shape is …?" is the weakest question, on seen scenes
 too), and it understands only the questions it was trained on. None of the three targets is met;
 the known next steps are more decoder training (its losses were still falling) with more answer
-tokens per sequence, more tokenizer steps (its PSNR was still rising), and compositional data. It is a test and demo model whose value
-is that it has the exact Emu3 format and that the Swift services reproduce transformers on it.
+tokens per sequence, more tokenizer steps (its PSNR was still rising), and compositional data.
+It is a test and demo model whose value is that it has the exact Emu3 format and that the Swift
+services reproduce transformers on it.
 """
 
 
