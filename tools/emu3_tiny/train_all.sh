@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds, on CPU
-# (about 85 minutes on 2 cores): vocabulary, VQ tokenizer, decoder, export, evaluation, model card.
+# (about 80 minutes on 2 cores; 78 measured): vocabulary, VQ tokenizer, decoder, export, evaluation, model card.
 # Needs the dev-only venv (tools/setup-venv.sh). Minutes per stage can be set with
 # VQ_MINUTES and BACKBONE_MINUTES; EMU3_TINY_BIN (a folder holding emu3-orchestrator and the
 # services) adds the measurements through the Swift services.
