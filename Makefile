@@ -15,7 +15,7 @@ help:
 	@echo "make test        set up, then swift test (all targets)"
 	@echo "make bench       benchmarks against the reference (not tests)"
 	@echo "make proto       regenerate Shared/CEmu3Proto from proto/"
-	@echo "make tiny-model  retrain models/emu3-tiny (Python venv in tools/, ~90 min on 2 cores)"
+	@echo "make tiny-model  retrain models/emu3-tiny (Python venv in tools/, ~80 min on 2 cores)"
 
 setup:
 	@scripts/setup.sh
@@ -48,8 +48,9 @@ proto:
 check-proto:
 	@scripts/check-proto.sh
 
-tiny-model:
-	tools/emu3_tiny/train_all.sh
+# the Swift services are built first so that the evaluation measures them too (EMU3_TINY_BIN)
+tiny-model: build
+	EMU3_TINY_BIN="$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)" tools/emu3_tiny/train_all.sh
 
 clean:
 	rm -rf .build
