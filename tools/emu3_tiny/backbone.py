@@ -91,14 +91,18 @@ def main():
     vq = Emu3VQVAE.from_pretrained(os.path.join(args.out, "vq")).eval()
 
     cache = os.path.join(args.out, "codes.npz")
+    # the cached codes belong to one tokenizer and one scene list: reuse them only for those
+    weights = os.stat(os.path.join(args.out, "vq", "model.safetensors"))
+    key = f"{weights.st_size}-{weights.st_mtime_ns}-{args.scenes}-{args.seed}"
     rng = random.Random(args.seed)
     scenes = [random_scene(rng, held_out=False) for _ in range(args.scenes)]
     t0 = time.time()
-    if os.path.exists(cache):
-        codes = np.load(cache)["codes"]
+    cached = np.load(cache) if os.path.exists(cache) else None
+    if cached is not None and "key" in cached and str(cached["key"]) == key:
+        codes = cached["codes"]
     else:
         codes = encode_scenes(vq, scenes)
-        np.savez_compressed(cache, codes=codes)
+        np.savez_compressed(cache, codes=codes, key=key)
     print(f"data: {len(scenes)} scenes encoded in {time.time() - t0:.0f}s", flush=True)
 
     model = Emu3ForCausalLM(Emu3TextConfig(**text_config(tok)))

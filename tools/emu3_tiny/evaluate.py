@@ -187,13 +187,14 @@ def eval_vqa(t: Tiny, items):
 
 
 def score_vqa(items, answers):
-    short = [(a.strip() == want) for (s, q, want), a in zip(items, answers) if q != "Describe the image."]
+    scored = [(question_kind(q), a.strip() == want) for (s, q, want), a in zip(items, answers)
+              if q != "Describe the image."]
+    short = [ok for _, ok in scored]
     caps = [caption_names_objects(a, s) for (s, q, _), a in zip(items, answers) if q == "Describe the image."]
     mean = lambda xs: round(float(np.mean(xs)), 3) if xs else None  # noqa: E731
     kinds: dict[str, list[bool]] = {}
-    for (s, q, want), a in zip(items, answers):
-        if q != "Describe the image.":
-            kinds.setdefault(question_kind(q), []).append(a.strip() == want)
+    for kind, ok in scored:
+        kinds.setdefault(kind, []).append(ok)
     return {"vqa_exact": mean(short), "vqa_pairs": len(short), "captions_name_objects": mean(caps),
             "captions": len(caps), "vqa_exact_by_kind": {k: mean(v) for k, v in sorted(kinds.items())}}
 

@@ -120,7 +120,8 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--train-images", type=int, default=30000)
-    ap.add_argument("--mult", default="1,1,2,4", help="channel multipliers per level")
+    ap.add_argument("--mult", default=",".join(map(str, VQ_CONFIG["channel_multiplier"])),
+                    help="channel multipliers per level")
     ap.add_argument("--decay", type=float, default=0.5, help="share of the time spent decaying the rate")
     ap.add_argument("--restarts", type=float, default=None,
                     help="share of the time during which dead codes are restarted (default: until the decay)")
@@ -151,6 +152,8 @@ def main():
     start = time.time()
     curve = []
     step = 0
+    hold = 1.0 - args.decay                       # the rate is constant until here, then a cosine
+    restart_until = hold if args.restarts is None else args.restarts
     usage = torch.zeros(k)
     rng = np.random.default_rng(args.seed)
     test_x = to_pixels(test)
@@ -159,8 +162,6 @@ def main():
         frac = elapsed / budget
         if frac >= 1:
             break
-        # constant, then a cosine over the last share of the time
-        hold = 1.0 - args.decay
         decay = 1.0 if frac < hold else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (frac - hold) / args.decay))
         lr = args.lr * min(1.0, (step + 1) / 100) * decay
         for g in opt.param_groups:
@@ -185,7 +186,7 @@ def main():
             codebook.copy_(ema_sum / count[:, None])
             usage += onehot.sum(0)
         step += 1
-        if step % 100 == 0 and frac < (hold if args.restarts is None else args.restarts):
+        if step % 100 == 0 and frac < restart_until:
             dead = (usage == 0).nonzero().flatten()
             if len(dead):
                 pick = flat[torch.randint(0, len(flat), (len(dead),))]
