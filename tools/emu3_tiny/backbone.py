@@ -1,6 +1,7 @@
 """Trains emu3-tiny's decoder (transformers Emu3ForCausalLM) on the Emu3 sequence format:
 text-to-image samples (caption → image rows, 10% with an empty caption for the CFG stream)
-and understanding samples (image + question → answer), next-token loss with vision tokens
+and understanding samples (image + questions → answers; up to QAS_PER_IMAGE questions share one
+image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
 weighted 0.5 (paper §2.3). Writes OUT/backbone (save_pretrained) and OUT/backbone_curve.json.
 
 Usage: backbone.py OUT [--minutes M] [--seed S]   (needs OUT/vq and OUT/tokenizer)
@@ -31,7 +32,8 @@ TEXT_CONFIG = dict(hidden_size=256, intermediate_size=768, num_hidden_layers=4, 
                    attention_dropout=0.0, tie_word_embeddings=False,
                    rope_parameters={"rope_theta": 10000.0, "rope_type": "default"})
 CAPTION_DROPOUT = 0.1
-T2I_SHARE = 0.6
+T2I_SHARE = 0.7       # of the rows; an understanding row holds several questions
+QAS_PER_IMAGE = 6
 
 
 def encode_scenes(vq: Emu3VQVAE, scenes, batch: int = 64) -> np.ndarray:
@@ -51,25 +53,54 @@ def text_config(tok: Tokenizer) -> dict:
 
 
 def sample(builder: Builder, rng: random.Random, scene, codes):
+    """One training row: (ids, loss weights, segments, positions)."""
     if rng.random() < T2I_SHARE:
         text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng)
-        return builder.text_to_image(text, codes)
-    q, a = rng.choice(questions(scene))
-    return builder.image_to_text(codes, q, a)
+        ids, w = builder.text_to_image(text, codes)
+        return ids, w, [0] * len(ids), list(range(len(ids)))
+    qa = questions(scene)
+    return builder.image_to_texts(codes, rng.sample(qa, min(QAS_PER_IMAGE, len(qa))))
+
+
+def pack(samples, row: int = 208):
+    """Packs samples into rows of `row` tokens (or the longest sample's length), first fit,
+    longest first, so that short text-to-image samples do not pad to a row of questions."""
+    rows: list[list] = []
+    cap = max(row, max(len(s[0]) for s in samples))
+    for s in sorted(samples, key=lambda s: -len(s[0])):
+        fit = next((r for r in rows if sum(len(x[0]) for x in r) + len(s[0]) <= cap), None)
+        if fit is None:
+            rows.append([s])
+        else:
+            fit.append(s)
+    return rows
 
 
 def batch_tensors(samples, pad: int):
-    n = max(len(ids) for ids, _ in samples)
-    ids = torch.full((len(samples), n), pad, dtype=torch.long)
-    w = torch.zeros((len(samples), n))
-    for i, (s, ws) in enumerate(samples):
-        ids[i, :len(s)] = torch.tensor(s)
-        w[i, :len(ws)] = torch.tensor(ws)
-    return ids, w
+    """Packed, padded ids, weights, positions and the (B, 1, L, L) mask: causal, within one
+    sample, and a token sees its sample's shared prefix (segment 0) and its own segment only."""
+    rows = pack(samples)
+    n = max(sum(len(s[0]) for s in r) for r in rows)
+    ids = torch.full((len(rows), n), pad, dtype=torch.long)
+    w = torch.zeros((len(rows), n))
+    seg = torch.zeros((len(rows), n), dtype=torch.long)
+    doc = torch.full((len(rows), n), -1, dtype=torch.long)   # padding: a sample of its own
+    pos = torch.zeros((len(rows), n), dtype=torch.long)
+    for i, row in enumerate(rows):
+        at = 0
+        for d, (s, ws, sg, ps) in enumerate(row):
+            span = slice(at, at + len(s))
+            ids[i, span], w[i, span] = torch.tensor(s), torch.tensor(ws)
+            seg[i, span], pos[i, span], doc[i, span] = torch.tensor(sg), torch.tensor(ps), d
+            at += len(s)
+    causal = torch.ones(n, n, dtype=torch.bool).tril()
+    same_doc = doc[:, None, :] == doc[:, :, None]
+    visible = same_doc & ((seg[:, None, :] == 0) | (seg[:, None, :] == seg[:, :, None]))
+    return ids, w, (causal & visible)[:, None], pos
 
 
-def weighted_loss(model, ids, w):
-    logits = model(input_ids=ids).logits[:, :-1]
+def weighted_loss(model, ids, w, mask, pos):
+    logits = model(input_ids=ids, attention_mask=mask, position_ids=pos).logits[:, :-1]
     ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
     ww = w[:, 1:].reshape(-1)
     return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
@@ -78,7 +109,7 @@ def weighted_loss(model, ids, w):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--minutes", type=float, default=40.0)
+    ap.add_argument("--minutes", type=float, default=45.0)
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--scenes", type=int, default=12000)
@@ -125,8 +156,9 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
-        ids, w = batch_tensors([sample(builder, rng, scenes[i], codes[i]) for i in picks], builder.ids.pad)
-        loss, ce, ww = weighted_loss(model, ids, w)
+        ids, w, mask, pos = batch_tensors([sample(builder, rng, scenes[i], codes[i]) for i in picks],
+                                          builder.ids.pad)
+        loss, ce, ww = weighted_loss(model, ids, w, mask, pos)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -4,6 +4,10 @@ builds its prompts, so that what is trained is what is served.
 Text-to-image:  BOS + caption + POS + SOV + "h*w" + SOT + rows(codes + EOL) + EOF + EOV + EOS
 Understanding:  BOS + "You are a helpful assistant. USER: " + image span + question + ". ASSISTANT:"
                 + answer + EOS
+
+For training, several questions on one image share its prefix (`image_to_texts`): each question
+sees the prefix and itself only, at the positions it would have alone, so one row is worth that
+many single-question sequences at a fraction of the cost (`segments` says which tokens see which).
 """
 from __future__ import annotations
 
@@ -79,3 +83,19 @@ class Builder:
         prompt = self.understanding_prompt(codes, question)
         target = self.enc(answer) + [self.ids.eos]
         return prompt + target, [0.0] * len(prompt) + [1.0] * len(target)
+
+    def image_to_texts(self, codes, qas) -> tuple[list[int], list[float], list[int], list[int]]:
+        """Several (question, answer) pairs on one image in one row: ids, loss weights, segments
+        (0 = the shared prefix, k = the k-th question and its answer) and positions. Token i may
+        see token j <= i when j is in the prefix or in i's own segment; then each question's
+        tokens, positions and losses are exactly those of `image_to_text` for it alone."""
+        prefix = [self.ids.bos] + self.enc(SYSTEM) + self.image_span(codes)
+        ids, w = list(prefix), [0.0] * len(prefix)
+        seg, pos = [0] * len(prefix), list(range(len(prefix)))
+        for k, (q, a) in enumerate(qas, start=1):
+            ask, target = self.enc(q + ". ASSISTANT:"), self.enc(a) + [self.ids.eos]
+            ids += ask + target
+            w += [0.0] * len(ask) + [1.0] * len(target)
+            seg += [k] * (len(ask) + len(target))
+            pos += range(len(prefix), len(prefix) + len(ask) + len(target))
+        return ids, w, seg, pos

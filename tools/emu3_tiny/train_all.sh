@@ -16,8 +16,8 @@ cd "$here"
 step() { echo "== $(date +%H:%M:%S) $*"; }
 
 step "vocabulary";        "$py" vocab.py "$work/tokenizer"
-step "vision tokenizer";  "$py" vq.py "$work/vq" --minutes "${VQ_MINUTES:-34}" | tee "$work/vq.log"
-step "decoder";           "$py" backbone.py "$work" --minutes "${BACKBONE_MINUTES:-40}" | tee "$work/backbone.log"
+step "vision tokenizer";  "$py" vq.py "$work/vq" --minutes "${VQ_MINUTES:-35}" | tee "$work/vq.log"
+step "decoder";           "$py" backbone.py "$work" --minutes "${BACKBONE_MINUTES:-45}" | tee "$work/backbone.log"
 step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
 if [ -n "${EMU3_TINY_BIN:-}" ]; then swift=(--swift "$EMU3_TINY_BIN"); fi
