@@ -132,9 +132,14 @@ vs 21.7 dB, `vq.py --restarts`). Held-out PSNR (first 128 held-out scenes) by mi
 {table(curve_rows(vq_curve, ["step", "loss", "heldout_psnr_db", "codes_in_use"], max(1, len(vq_curve) // 12)),
        ["minutes", "step", "train MSE", "held-out PSNR (dB)", "codes in use"])}
 
-Then the decoder (AdamW 2e-3 with warm-up and a cosine, batch 32 sequences, 60% text-to-image,
-40% understanding) on 12,000 encoded training scenes, with fresh caption variants and questions
-drawn every step. Mean next-token loss (nats) by minutes of training:
+Then the decoder (AdamW 2e-3 with warm-up and a cosine, batch 32 samples, 70% text-to-image,
+30% understanding) on 12,000 encoded training scenes, with fresh caption variants and questions
+drawn every step. An understanding sample asks up to six questions about one image: they share
+the image prefix, and each sees only the prefix and itself (a block mask, positions as if alone),
+so one sample is worth six single-question sequences, exactly, for 1.5× the tokens of one; samples
+are packed into rows of 208 tokens. (The previous recipe spent 40% of its sequences on one
+question each, one or two answer tokens to learn from in about 117 tokens.) Mean next-token
+loss (nats) by minutes of training:
 
 {table(curve_rows(bb_curve, ["step", "tokens", "image_loss", "text_loss"], max(1, len(bb_curve) // 12)),
        ["minutes", "step", "tokens", "image tokens", "answer tokens"])}
