@@ -7,7 +7,7 @@ project's Swift services, and writes the figures as JSON.
 - Understanding: exact answers on held-out VQA pairs (greedy); captions naming the right objects;
   the same on scenes of the training distribution.
 
-Usage: evaluate.py MODEL_DIR [--out metrics.json] [--swift BIN_DIR] [--prompts 20] [--seeds 3]
+Usage: evaluate.py MODEL_DIR [--out metrics.json] [--swift BIN_DIR] [--prompts 20] [--seeds 10] [--swift-seeds 5]
 """
 from __future__ import annotations
 
@@ -243,7 +243,8 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--swift", help="folder with emu3-orchestrator (and the services) to measure them too")
     ap.add_argument("--prompts", type=int, default=20)
-    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--seeds", type=int, default=10, help="images per prompt (PyTorch)")
+    ap.add_argument("--swift-seeds", type=int, default=5, help="images per prompt through the Swift services")
     ap.add_argument("--swift-vqa", type=int, default=120, help="VQA pairs to ask the Swift pipeline")
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
@@ -255,7 +256,8 @@ def main():
     m = {"vq": eval_vq(t)}
     held, seen = t2i_prompts(args.prompts, True), t2i_prompts(args.prompts, False)
     m["t2i_heldout_default_cfg"] = dict(eval_t2i(t, held, args.seeds, cfg, top_k), cfg=cfg)
-    m["t2i_heldout_no_cfg"] = eval_t2i(t, held, args.seeds, 1.0, top_k)
+    m["t2i_heldout_no_cfg"] = ({k: v for k, v in m["t2i_heldout_default_cfg"].items() if k != "cfg"} if cfg == 1.0
+                               else eval_t2i(t, held, args.seeds, 1.0, top_k))
     m["t2i_heldout_cfg3"] = eval_t2i(t, held, args.seeds, 3.0, top_k)
     m["t2i_seen_default_cfg"] = eval_t2i(t, seen, args.seeds, cfg, top_k)
     items = vqa_set()
@@ -265,7 +267,8 @@ def main():
     m["pytorch_seconds"] = round(time.time() - t0, 1)
     if args.swift:
         sub = random.Random(5).sample(items, min(args.swift_vqa, len(items)))
-        t2i, vqa, swift_answers = eval_swift(args.swift, os.path.abspath(args.model), held, args.seeds, sub, cfg)
+        t2i, vqa, swift_answers = eval_swift(args.swift, os.path.abspath(args.model), held, args.swift_seeds, sub,
+                                                 cfg)
         m["swift_t2i_heldout_default_cfg"] = t2i
         m["swift_understanding_heldout"] = vqa
         m["pytorch_understanding_same_subset"], torch_answers = eval_vqa(t, sub)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds, on CPU
-# (about 80 minutes on 2 cores; 78 measured): vocabulary, VQ tokenizer, decoder, export, evaluation, model card.
+# (about 86 minutes on 2 cores, 85 measured): vocabulary, VQ tokenizer, decoder, export, evaluation, model card.
 # Needs the dev-only venv (tools/setup-venv.sh). Minutes per stage can be set with
 # VQ_MINUTES and BACKBONE_MINUTES; EMU3_TINY_BIN (a folder holding emu3-orchestrator and the
 # services) adds the measurements through the Swift services.
@@ -17,6 +17,7 @@ step() { echo "== $(date +%H:%M:%S) $*"; }
 
 step "vocabulary";        "$py" vocab.py "$work/tokenizer"
 step "vision tokenizer";  "$py" vq.py "$work/vq" --minutes "${VQ_MINUTES:-35}" | tee "$work/vq.log"
+step "packing check";     "$py" check_packing.py "$work/tokenizer/tokenizer.json"
 step "decoder";           "$py" backbone.py "$work" --minutes "${BACKBONE_MINUTES:-45}" | tee "$work/backbone.log"
 step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
