@@ -57,6 +57,9 @@ public final class RPCServer: @unchecked Sendable {
     private var inFlightFlags: [ObjectIdentifier: CancellationFlag] = [:]
     private var workers: [ServerWorker] = []
     private var connections = 0
+    /// Requests received whose reply has not yet been handed to the transport: a handler
+    /// returning is not the end of a request, its reply still has to go out.
+    private var repliesOwed = 0
     private let idle = DispatchSemaphore(value: 0)
     private var waitingForIdle = false
 
@@ -150,18 +153,41 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Stops taking work (Health NOT_SERVING, new requests UNAVAILABLE), waits up to
-    /// `grace` for in-flight requests, then cancels the rest with UNAVAILABLE
-    /// "shutting down" and waits briefly for them. Returns the number cut short.
+    /// `grace` for in-flight requests and their replies, then cancels the rest with UNAVAILABLE
+    /// "shutting down" and waits briefly for them, then gives the transports `replyFlushSeconds`
+    /// to write the last replies. Returns the number cut short.
     @discardableResult
     public func drain(grace: Duration) -> Int {
         lock.withLock { _state = .draining }
         let deadline = DispatchTime.now() + .milliseconds(Int(grace.components.seconds * 1000
             + grace.components.attoseconds / 1_000_000_000_000_000))
-        if waitIdle(until: deadline) { return 0 }
+        if waitIdle(until: deadline) {
+            Thread.sleep(forTimeInterval: Self.replyFlushSeconds)
+            return 0
+        }
         let flags = lock.withLock { Array(inFlightFlags.values) }
         flags.forEach { $0.cancel(RPCError(.unavailable, "shutting down")) }
         _ = waitIdle(until: .now() + .seconds(2))
+        Thread.sleep(forTimeInterval: Self.replyFlushSeconds)
         return flags.count
+    }
+
+    /// How long `drain` waits after the last reply is handed over: REP finishes a send when the
+    /// reply is queued on the pipe, not when it is written, and NNG 1.5.2 has no linger, so
+    /// closing at once can cut the last replies off (the client sees its connection reset).
+    static let replyFlushSeconds = 0.2
+
+    /// A worker took a request (+1) or handed its reply over or dropped it (-1).
+    func replyOwed(_ delta: Int) {
+        lock.withLock {
+            repliesOwed += delta
+            if delta < 0 { signalIdleIfWaiting() }
+        }
+    }
+
+    /// Called with `lock` held.
+    private func signalIdleIfWaiting() {
+        if inFlightFlags.isEmpty && repliesOwed == 0 && waitingForIdle { waitingForIdle = false; idle.signal() }
     }
 
     /// Closes the socket; pending receives end and the workers stop.
@@ -174,14 +200,14 @@ public final class RPCServer: @unchecked Sendable {
     private func waitIdle(until deadline: DispatchTime) -> Bool {
         while true {
             let busy = lock.withLock { () -> Bool in
-                if inFlightFlags.isEmpty { return false }
+                if inFlightFlags.isEmpty && repliesOwed == 0 { return false }
                 waitingForIdle = true
                 return true
             }
             if !busy { return true }
             if idle.wait(timeout: min(deadline, .now() + .milliseconds(50))) == .timedOut,
                DispatchTime.now() >= deadline {
-                return lock.withLock { inFlightFlags.isEmpty }
+                return lock.withLock { inFlightFlags.isEmpty && repliesOwed == 0 }
             }
         }
     }
@@ -249,7 +275,7 @@ public final class RPCServer: @unchecked Sendable {
         defer {
             lock.withLock {
                 inFlightFlags[key] = nil
-                if inFlightFlags.isEmpty && waitingForIdle { waitingForIdle = false; idle.signal() }
+                signalIdleIfWaiting()
             }
         }
         let context = RequestContext(method: envelope.method, requestId: envelope.requestId,

@@ -38,6 +38,7 @@ final class ServerWorker: @unchecked Sendable {
                 return
             }
             guard let message = aio.takeMessage() else { context.receive(aio); return }
+            server.replyOwed(+1)  // until the reply is handed to the transport (drain waits for it)
             lock.withLock { state = .working }
             server.workQueue.async { [self] in
                 let reply = server.process(message.body)
@@ -45,6 +46,7 @@ final class ServerWorker: @unchecked Sendable {
             }
         case .sending:
             if aio.error != nil { _ = aio.takeMessage() }  // frees the unsent reply
+            server.replyOwed(-1)
             let stopped = lock.withLock { () -> Bool in
                 if state == .stopped { return true }
                 state = .receiving
@@ -58,6 +60,7 @@ final class ServerWorker: @unchecked Sendable {
 
     private func send(_ bytes: [UInt8]) {
         guard let message = try? Message(bytes: bytes) else {
+            server.replyOwed(-1)
             lock.withLock { state = .receiving }
             context.receive(aio)
             return
@@ -67,7 +70,7 @@ final class ServerWorker: @unchecked Sendable {
             state = .sending
             return true
         }
-        guard proceed else { return }
+        guard proceed else { server.replyOwed(-1); return }
         aio.setMessage(message)
         context.send(aio)
     }
