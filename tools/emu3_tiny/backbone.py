@@ -32,7 +32,7 @@ TEXT_CONFIG = dict(hidden_size=256, intermediate_size=768, num_hidden_layers=4, 
                    attention_dropout=0.0, tie_word_embeddings=False,
                    rope_parameters={"rope_theta": 10000.0, "rope_type": "default"})
 CAPTION_DROPOUT = 0.1
-T2I_SHARE = 0.7       # of the rows; an understanding row holds several questions
+T2I_SHARE = 0.7       # of the samples; an understanding sample holds several questions
 QAS_PER_IMAGE = 6
 
 
@@ -53,7 +53,7 @@ def text_config(tok: Tokenizer) -> dict:
 
 
 def sample(builder: Builder, rng: random.Random, scene, codes):
-    """One training row: (ids, loss weights, segments, positions)."""
+    """One training sample: (ids, loss weights, segments, positions)."""
     if rng.random() < T2I_SHARE:
         text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng)
         ids, w = builder.text_to_image(text, codes)

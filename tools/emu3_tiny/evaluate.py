@@ -267,8 +267,8 @@ def main():
     m["pytorch_seconds"] = round(time.time() - t0, 1)
     if args.swift:
         sub = random.Random(5).sample(items, min(args.swift_vqa, len(items)))
-        t2i, vqa, swift_answers = eval_swift(args.swift, os.path.abspath(args.model), held, args.swift_seeds, sub,
-                                                 cfg)
+        model_dir = os.path.abspath(args.model)
+        t2i, vqa, swift_answers = eval_swift(args.swift, model_dir, held, args.swift_seeds, sub, cfg)
         m["swift_t2i_heldout_default_cfg"] = t2i
         m["swift_understanding_heldout"] = vqa
         m["pytorch_understanding_same_subset"], torch_answers = eval_vqa(t, sub)
