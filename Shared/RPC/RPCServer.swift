@@ -161,15 +161,15 @@ public final class RPCServer: @unchecked Sendable {
         lock.withLock { _state = .draining }
         let deadline = DispatchTime.now() + .milliseconds(Int(grace.components.seconds * 1000
             + grace.components.attoseconds / 1_000_000_000_000_000))
-        if waitIdle(until: deadline) {
-            Thread.sleep(forTimeInterval: Self.replyFlushSeconds)
-            return 0
+        var cut = 0
+        if !waitIdle(until: deadline) {
+            let flags = lock.withLock { Array(inFlightFlags.values) }
+            flags.forEach { $0.cancel(RPCError(.unavailable, "shutting down")) }
+            _ = waitIdle(until: .now() + .seconds(2))
+            cut = flags.count
         }
-        let flags = lock.withLock { Array(inFlightFlags.values) }
-        flags.forEach { $0.cancel(RPCError(.unavailable, "shutting down")) }
-        _ = waitIdle(until: .now() + .seconds(2))
         Thread.sleep(forTimeInterval: Self.replyFlushSeconds)
-        return flags.count
+        return cut
     }
 
     /// How long `drain` waits after the last reply is handed over: REP finishes a send when the

@@ -6,7 +6,7 @@ Understanding:  BOS + "You are a helpful assistant. USER: " + image span + quest
                 + answer + EOS
 
 For training, several questions on one image share its prefix (`image_to_texts`): each question
-sees the prefix and itself only, at the positions it would have alone, so one row is worth that
+sees the prefix and itself only, at the positions it would have alone, so one sample is worth that
 many single-question sequences at a fraction of the cost (`segments` says which tokens see which).
 """
 from __future__ import annotations
@@ -85,7 +85,7 @@ class Builder:
         return prompt + target, [0.0] * len(prompt) + [1.0] * len(target)
 
     def image_to_texts(self, codes, qas) -> tuple[list[int], list[float], list[int], list[int]]:
-        """Several (question, answer) pairs on one image in one row: ids, loss weights, segments
+        """Several (question, answer) pairs on one image in one sample: ids, loss weights, segments
         (0 = the shared prefix, k = the k-th question and its answer) and positions. Token i may
         see token j <= i when j is in the prefix or in i's own segment; then each question's
         tokens, positions and losses are exactly those of `image_to_text` for it alone."""
