@@ -46,6 +46,42 @@ def encode_scenes(vq: Emu3VQVAE, scenes, batch: int = 64) -> np.ndarray:
     return np.concatenate(out)
 
 
+def code_appearance(scenes, codes, n_codes: int, cell: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """The mean RGB patch (in [-1, 1]) each visual code stands for in the training scenes:
+    (n_codes, cell*cell*3) features and the number of patches each code was used for."""
+    sums = np.zeros((n_codes, cell * cell * 3))
+    counts = np.zeros(n_codes)
+    for scene, grid in zip(scenes, codes):
+        img = render(scene).astype(np.float64) / 127.5 - 1.0
+        h, w = grid.shape
+        patches = img.reshape(h, cell, w, cell, 3).transpose(0, 2, 1, 3, 4).reshape(h * w, -1)
+        np.add.at(sums, grid.reshape(-1), patches)
+        np.add.at(counts, grid.reshape(-1), 1)
+    return sums / np.maximum(counts, 1)[:, None], counts
+
+
+def init_visual_rows(model, feats: np.ndarray, counts: np.ndarray, visual0: int, seed: int,
+                     components: int = 48):
+    """Starts the visual tokens' input embeddings and output rows from what the codes look like
+    (whitened principal components of their mean patches, randomly projected to the hidden size,
+    plus some noise), at the scale of the default initialisation, so that codes that look alike
+    start alike. Only the initial values change; the architecture and format stay Emu3's."""
+    used = np.flatnonzero(counts > 0)
+    x = feats[used] - feats[used].mean(0)
+    _, sv, vt = np.linalg.svd(x, full_matrices=False)
+    k = min(components, len(sv))
+    z = x @ vt[:k].T / np.maximum(sv[:k], 1e-8) * math.sqrt(len(used))   # unit variance per component
+    g = torch.Generator().manual_seed(seed)
+    hidden = model.config.hidden_size
+    proj = torch.randn(k, hidden, generator=g) / math.sqrt(k)
+    std = model.config.initializer_range
+    rows = std * (0.8 * torch.from_numpy(z).float() @ proj + 0.6 * torch.randn(len(used), hidden, generator=g))
+    ids = torch.from_numpy(used + visual0)
+    with torch.no_grad():
+        model.model.embed_tokens.weight[ids] = rows
+        model.lm_head.weight[ids] = rows
+
+
 def text_config(tok: Tokenizer) -> dict:
     b = Builder(tok).ids
     return dict(TEXT_CONFIG, vocab_size=tok.get_vocab_size(), pad_token_id=b.pad, bos_token_id=b.bos,
@@ -114,6 +150,8 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--scenes", type=int, default=12000)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--init", choices=["appearance", "random"], default="appearance",
+                    help="visual token rows: from what the codes look like, or the default random init")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
@@ -137,6 +175,10 @@ def main():
     print(f"data: {len(scenes)} scenes encoded in {time.time() - t0:.0f}s", flush=True)
 
     model = Emu3ForCausalLM(Emu3TextConfig(**text_config(tok)))
+    if args.init == "appearance":
+        feats, counts = code_appearance(scenes, codes, builder.ids.visual_count)
+        init_visual_rows(model, feats, counts, builder.ids.visual0, args.seed)
+        print(f"init: visual rows from the mean patches of {int((counts > 0).sum())} codes", flush=True)
     model.train()
     print(f"params: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M, vocab {tok.get_vocab_size()}", flush=True)
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2]

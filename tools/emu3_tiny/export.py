@@ -57,6 +57,7 @@ def main():
         "temporal_downsample_factor", "base_channels", "channel_multiplier", "num_res_blocks", "attn_resolutions",
         "hidden_size", "num_attention_heads", "attention_dropout")}
     text_cfg = lm.config.to_dict()
+    text_cfg.pop("_name_or_path", None)   # the training folder: nothing a user of the model needs
     config = Emu3Config(vq_config=vq_cfg, text_config=text_cfg, vocabulary_map=vocabulary_map)
     model = Emu3ForConditionalGeneration(config).eval()
     missing, unexpected = model.model.vqmodel.load_state_dict(vq.state_dict(), strict=True), None

@@ -1,0 +1,71 @@
+"""Checks that the Swift backbone samples images from the same distribution as transformers:
+`emu3-backbone generate --top-k K` draws images for held-out prompts, and at every visual token
+PyTorch's top-K probabilities, given the tokens drawn so far, say how often each rank should
+have been drawn. The counts drawn per rank are compared with those expectations (chi-squared,
+K−1 degrees of freedom). Unlike comparing images or mean log-probabilities, this holds whatever
+path each image took, so it tests the sampler itself.
+
+Usage: check_sampler.py MODEL_DIR BIN_DIR [--prompts 16] [--seeds 9] [--top-k 4]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from evaluate import Tiny, t2i_prompts  # noqa: E402
+
+CHI2_5_PERCENT = {1: 3.84, 2: 5.99, 3: 7.81, 4: 9.49, 5: 11.07, 7: 14.07, 15: 25.0}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("bin", help="folder holding emu3-backbone")
+    ap.add_argument("--prompts", type=int, default=16)
+    ap.add_argument("--seeds", type=int, default=9)
+    ap.add_argument("--top-k", type=int, default=4)
+    args = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
+    t = Tiny(args.model)
+    ids, k = t.b.ids, args.top_k
+    visual = slice(ids.visual0, ids.visual0 + ids.visual_count)
+    expected, observed, outside = np.zeros(k), np.zeros(k), 0
+    for _, caption in t2i_prompts(args.prompts, True):
+        prompt = t.b.generation_prompt(caption, 8, 8)
+        for seed in range(args.seeds):
+            run = subprocess.run([os.path.join(args.bin, "emu3-backbone"), "generate", "--model", args.model,
+                                  "--tokens", ",".join(map(str, prompt)), "--image", "8x8", "--top-k", str(k),
+                                  "--seed", str(seed), "--max-new", "80", "--threads", "2"],
+                                 capture_output=True, text=True, check=True)
+            new = [int(v) for v in run.stdout.strip().split(",") if v]
+            with torch.no_grad():
+                logits = t.head(t.text(input_ids=torch.tensor([prompt + new])).last_hidden_state[0]).float()
+            for j, token in enumerate(new):
+                if not ids.visual0 <= token < ids.visual0 + ids.visual_count:
+                    continue   # forced layout tokens (end of row, end of image)
+                top, rank = torch.topk(logits[len(prompt) + j - 1, visual], k)
+                expected += torch.softmax(top, 0).numpy()
+                hit = (rank == token - ids.visual0).nonzero()
+                if len(hit):
+                    observed[int(hit[0])] += 1
+                else:
+                    outside += 1
+    chi2 = float(((observed - expected) ** 2 / expected).sum())
+    limit = CHI2_5_PERCENT.get(k - 1)
+    print(f"{int(observed.sum()) + outside} visual tokens drawn by Swift, {outside} outside PyTorch's top {k}")
+    print("rank      " + " ".join(f"{r:>8}" for r in range(k)))
+    print("expected  " + " ".join(f"{v:8.1f}" for v in expected))
+    print("drawn     " + " ".join(f"{v:8.0f}" for v in observed))
+    print(f"chi-squared {chi2:.2f} on {k - 1} degrees of freedom"
+          + (f" (5% critical value {limit})" if limit else ""))
+    sys.exit(1 if outside or (limit and chi2 > limit) else 0)
+
+
+if __name__ == "__main__":
+    main()
