@@ -2,9 +2,11 @@
 text-to-image samples (caption → image rows, 10% with an empty caption for the CFG stream)
 and understanding samples (image + questions → answers; up to QAS_PER_IMAGE questions share one
 image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
-weighted 0.5 (paper §2.3). Writes OUT/backbone (save_pretrained) and OUT/backbone_curve.json.
+weighted 0.5 (paper §2.3). The visual tokens' embeddings and output rows start from what each
+code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
+(save_pretrained) and OUT/backbone_curve.json.
 
-Usage: backbone.py OUT [--minutes M] [--seed S]   (needs OUT/vq and OUT/tokenizer)
+Usage: backbone.py OUT [--minutes M] [--seed S] [--init appearance|random]   (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
 
