@@ -61,6 +61,20 @@ def stage_minutes(name: str) -> float:
     return float(re.search(r"\$\{" + name + r":-([0-9.]+)\}", script).group(1))
 
 
+def locality(m) -> str:
+    """What the codes say about how far a decoder can compose them (evaluate.py's eval_code_locality)."""
+    c = m.get("vq_code_locality")
+    if not c:
+        return ""
+    return f"""
+How local the codes are, over all 1,440 single-object scenes: an empty scene takes
+{c['codes_in_empty_scene']} different codes (of 64 cells; mean over the three backgrounds), adding one object changes
+{c['codes_changed_by_one_object']} of the 64 codes, {c['codes_changed_away_from_it']} of them outside the 4×4 cells around the object, and
+{fmt(c['heldout_object_codes_seen_there'])} of a held-out (shape, colour) object's codes (in those 4×4 cells) occur in that
+cell in some training scene of the same size, background and position. A decoder can only draw
+an unseen pair from codes it has been trained to put there, so this share bounds composition."""
+
+
 def render(work, model):
     m = json.load(open(os.path.join(model, "metrics.json")))
     vq_curve = json.load(open(os.path.join(work, "vq", "curve.json")))
@@ -131,8 +145,7 @@ understanding; next-token loss with vision tokens weighted 0.5.
 The vision tokenizer is trained first (Adam 1e-3, constant for half the time then a cosine,
 batch 8, MSE + 0.1·L1 + 0.25·commitment, the codebook updated by exponential moving averages
 with dead-code restarts). A first recipe with a gradient-trained codebook, batch 16 and a cosine
-from the start reached only 22 dB in the same time, with codes that changed all over the grid
-when one object was added; the EMA codebook fixed that. On this CPU the tokenizer is bound by
+from the start reached only 22 dB in the same time. On this CPU the tokenizer is bound by
 convolutions (75% of a step), most of them in the decoder's two finest levels, so the second level
 has 32 channels, not 64 (GroupNorm's 32 groups make 32 the least): 1.48× the steps per second.
 Most of the PSNR comes in the second half, while the rate decays (dead-code restarts stop there
@@ -164,6 +177,7 @@ minutes of training:
 Vision tokenizer on {256} held-out scenes: PSNR **{m['vq']['heldout_psnr_db']} dB**; the detector reads
 the same scene back from {fmt(m['vq']['detector_exact_after_roundtrip'])} of the round-tripped images
 (colours right on {fmt(m['vq']['detector_colours_after_roundtrip'])}).
+{locality(m)}
 
 Text to image: the detector (`tools/emu3_tiny/detector.py`, exact on the generator's renders) on
 images for held-out prompts (20 prompts, 10 seeds each in PyTorch, 5 through the Swift services):
@@ -231,8 +245,15 @@ detector misreads some of the round-tripped scenes), the decoder confuses shapes
 compose unseen (shape, colour) pairs ("What shape is …?" is the weakest question, on seen scenes
 too), and it understands only the questions it was trained on. None of the three targets is met;
 the known next steps are more decoder training (its losses were still falling at the end), more
-tokenizer steps (its PSNR was still rising), and data that makes shapes compositional (e.g.
-outline-only or two-colour shapes, so a shape is not learnt as a few colour-specific codes).
+tokenizer steps (its PSNR was still rising), and above all codes that are local: with this
+tokenizer one object changes almost every code of the image (see Results; GroupNorm and the
+middle attention block see the whole image, nothing in the training asks for locality, and the
+codebook packs the background densely), so an unseen (shape, colour) pair is a pattern of codes
+the decoder has never produced. `vq.py --consistency W` adds a loss for that (the latents of
+cells whose neighbourhood did not change must not change when the scene is shifted by whole
+cells and a band of it replaced). A full 35-minute tokenizer run with W = 1 made the latents far
+more local (an object far away moved them by about 0.1 of their spread instead of 0.5 to 1) but
+not the codes (one object still changed 53 of 64), and reached only 21.1 dB, so it is off.
 It is a test and demo model whose value is that it has the exact Emu3 format and that the Swift
 services reproduce transformers on it.
 """

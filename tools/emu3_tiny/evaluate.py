@@ -1,17 +1,20 @@
 """Measures a shipped emu3-tiny directory, in PyTorch and (with --swift BIN) through this
 project's Swift services, and writes the figures as JSON.
 
-- VQ: held-out reconstruction PSNR, and the detector on round-tripped held-out scenes.
+- VQ: held-out reconstruction PSNR, the detector on round-tripped held-out scenes, and how local
+  the codes are (what one object changes; whether a held-out object's codes occur in training).
 - Text to image: the detector on images made for held-out prompts (prompted shape, colour and
   position all right), with the model's default CFG and without CFG, over several seeds.
 - Understanding: exact answers on held-out VQA pairs (greedy); captions naming the right objects;
   the same on scenes of the training distribution.
 
 Usage: evaluate.py MODEL_DIR [--out metrics.json] [--swift BIN_DIR] [--prompts 20] [--seeds 10] [--swift-seeds 5]
+       evaluate.py VQ_DIR --tokenizer-only      (a vq.py output folder: the VQ figures alone)
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -28,24 +31,18 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from detector import check, detect  # noqa: E402
-from scenes import COLOURS, PHRASE, SHAPES, caption, prompt_scene, questions, random_scene, render  # noqa: E402
+from scenes import (BACKGROUNDS, COLOURS, HELD_OUT, PHRASE, POSITIONS, SHAPES, SIZES, Obj, Scene,  # noqa: E402
+                    caption, prompt_scene, questions, random_scene, render)
 from sequences import NEGATIVE_PROMPT, Builder  # noqa: E402
-from transformers import Emu3ForConditionalGeneration  # noqa: E402
+from transformers import Emu3ForConditionalGeneration, Emu3VQVAE  # noqa: E402
 from vq import decode_frame0, encode_latent, psnr, quantize, to_pixels  # noqa: E402
 
 
-class Tiny:
-    """The exported checkpoint, run with transformers' modules (float32)."""
+class VisionTokenizer:
+    """Images ↔ code grids with transformers' Emu3VQVAE (a bare vq.py output folder, or a model's)."""
 
-    def __init__(self, model_dir: str):
-        m = Emu3ForConditionalGeneration.from_pretrained(model_dir, dtype=torch.float32).eval()
-        self.vq = m.model.vqmodel
-        self.text = m.model.text_model
-        self.head = m.lm_head
-        self.tok = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
-        self.b = Builder(self.tok)
-        with open(os.path.join(model_dir, "emu3_defaults.json")) as f:
-            self.defaults = json.load(f)
+    def __init__(self, vq: Emu3VQVAE | str):
+        self.vq = Emu3VQVAE.from_pretrained(vq).eval() if isinstance(vq, str) else vq
 
     @torch.no_grad()
     def encode(self, images: np.ndarray) -> np.ndarray:
@@ -57,6 +54,20 @@ class Tiny:
         q = self.vq.quantize.embedding(torch.from_numpy(codes).long()).permute(0, 3, 1, 2)
         y = decode_frame0(self.vq, q)
         return ((y.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+
+
+class Tiny(VisionTokenizer):
+    """The exported checkpoint, run with transformers' modules (float32)."""
+
+    def __init__(self, model_dir: str):
+        m = Emu3ForConditionalGeneration.from_pretrained(model_dir, dtype=torch.float32).eval()
+        super().__init__(m.model.vqmodel)
+        self.text = m.model.text_model
+        self.head = m.lm_head
+        self.tok = Tokenizer.from_file(os.path.join(model_dir, "tokenizer.json"))
+        self.b = Builder(self.tok)
+        with open(os.path.join(model_dir, "emu3_defaults.json")) as f:
+            self.defaults = json.load(f)
 
     def _step(self, ids, mask, past):
         pos = (mask.cumsum(-1) - 1).clamp(min=0)[:, -ids.shape[1]:]
@@ -140,7 +151,7 @@ def summarize(rows):
     return {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in keys}
 
 
-def eval_vq(t: Tiny, n=256):
+def eval_vq(t: VisionTokenizer, n=256):
     rng = random.Random(1000)
     scenes = [random_scene(rng, held_out=True) for _ in range(n)]
     imgs = np.stack([render(s) for s in scenes])
@@ -152,6 +163,34 @@ def eval_vq(t: Tiny, n=256):
                       for f, s in zip(found, scenes)])
     return {"heldout_psnr_db": round(p, 2), "detector_exact_after_roundtrip": round(float(exact), 3),
             "detector_colours_after_roundtrip": round(float(colour), 3)}
+
+
+def eval_code_locality(t: VisionTokenizer):
+    """How local the codes are, over every single-object scene (shape × colour × size ×
+    background × position): the codes an empty scene takes, how many of the 64 codes change when
+    one object is added (and how many of them outside the 4×4 cells around it), and how many of a
+    held-out (shape, colour) object's codes training scenes also put in that cell (same size,
+    background and position). A decoder can draw an unseen pair only from codes it has seen there."""
+    keys = list(itertools.product(SHAPES, COLOURS, SIZES, BACKGROUNDS, POSITIONS))
+    codes = t.encode(np.stack([render(Scene((Obj(sh, co, sz, pos),), bg)) for sh, co, sz, bg, pos in keys]))
+    empty = dict(zip(BACKGROUNDS, t.encode(np.stack([render(Scene((), bg)) for bg in BACKGROUNDS]))))
+    near = {}
+    for pos, (cx, cy) in POSITIONS.items():
+        win = np.zeros((8, 8), bool)
+        win[max(cy // 8 - 2, 0):cy // 8 + 2, max(cx // 8 - 2, 0):cx // 8 + 2] = True
+        near[pos] = win
+    changed = [c != empty[k[3]] for k, c in zip(keys, codes)]
+    seen: dict[tuple, set] = {}
+    for k, c in zip(keys, codes):
+        if (k[0], k[1]) not in HELD_OUT:
+            for cell in zip(*np.nonzero(near[k[4]])):
+                seen.setdefault(k[2:] + cell, set()).add(int(c[cell]))
+    found = [int(c[cell]) in seen.get(k[2:] + cell, ()) for k, c in zip(keys, codes) if (k[0], k[1]) in HELD_OUT
+             for cell in zip(*np.nonzero(near[k[4]]))]
+    return {"codes_in_empty_scene": round(float(np.mean([len(np.unique(e)) for e in empty.values()])), 1),
+            "codes_changed_by_one_object": round(float(np.mean([ch.sum() for ch in changed])), 1),
+            "codes_changed_away_from_it": round(float(np.mean([(ch & ~near[k[4]]).sum() for k, ch in zip(keys, changed)])), 1),
+            "heldout_object_codes_seen_there": round(float(np.mean(found)), 3)}
 
 
 def t2i_prompts(n, held_out, seed=2000):
@@ -246,14 +285,20 @@ def main():
     ap.add_argument("--seeds", type=int, default=10, help="images per prompt (PyTorch)")
     ap.add_argument("--swift-seeds", type=int, default=5, help="images per prompt through the Swift services")
     ap.add_argument("--swift-vqa", type=int, default=120, help="VQA pairs to ask the Swift pipeline")
+    ap.add_argument("--tokenizer-only", action="store_true",
+                    help="MODEL_DIR is a bare vision tokenizer (vq.py's output): print its VQ figures only")
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
     torch.manual_seed(0)
+    if args.tokenizer_only:
+        vq = VisionTokenizer(args.model)
+        print(json.dumps({"vq": eval_vq(vq), "vq_code_locality": eval_code_locality(vq)}, indent=1))
+        return
     t = Tiny(args.model)
     d = t.defaults
     cfg, top_k = float(d.get("cfg_scale", 3.0)), int(d.get("top_k", 2048))
     t0 = time.time()
-    m = {"vq": eval_vq(t)}
+    m = {"vq": eval_vq(t), "vq_code_locality": eval_code_locality(t)}
     held, seen = t2i_prompts(args.prompts, True), t2i_prompts(args.prompts, False)
     m["t2i_heldout_default_cfg"] = dict(eval_t2i(t, held, args.seeds, cfg, top_k), cfg=cfg)
     m["t2i_heldout_no_cfg"] = ({k: v for k, v in m["t2i_heldout_default_cfg"].items() if k != "cfg"} if cfg == 1.0

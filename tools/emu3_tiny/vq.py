@@ -4,7 +4,13 @@ only, so the training forward is assembled here from its own submodules (straigh
 estimator, commitment loss, an EMA codebook with dead-code restarts); for images the 2-D encoder
 runs once and is repeated over the temporal frames, and only frame 0 is decoded (both exact).
 
-Usage: vq.py OUT_DIR [--minutes M] [--seed S]
+The codes this recipe learns are not local: one object changes almost every code of the image
+(`evaluate.py --tokenizer-only` measures it). `--consistency W` adds a loss asking the latents of
+cells whose neighbourhood did not change to stay put; it is off by default because at W = 1 for
+35 minutes it made the latents far more local but the codes not (the codebook packs the
+background so densely that small shifts still change codes), and reconstruction fell to 21 dB.
+
+Usage: vq.py OUT_DIR [--minutes M] [--seed S] [--consistency W [--consistency-shift N]] [--resume DIR]
 """
 from __future__ import annotations
 
@@ -107,6 +113,37 @@ def reconstruct(vq: Emu3VQVAE, images: np.ndarray, batch: int = 64) -> np.ndarra
     return np.concatenate(out)
 
 
+def consistency(vq: Emu3VQVAE, x: torch.Tensor, z: torch.Tensor, rng, shift: int = 3) -> torch.Tensor:
+    """How much a code's latent depends on anything but its own neighbourhood, relative to the
+    latents' variance. The scenes are rolled by up to `shift` whole code cells and a band of cells is replaced
+    by another scene; every cell whose 3x3 cell neighbourhood did not change (away from the
+    band and the roll's wrap seam) must keep its latent, rolled. Zero when codes say what their
+    patch shows, not where it is or what else is in the image."""
+    cell = x.shape[-1] // z.shape[-1]
+    h, w = z.shape[-2:]
+    dy, dx = (int(v) for v in rng.integers(0, shift + 1, 2))
+    xr, zr = torch.roll(x, (dy * cell, dx * cell), dims=(2, 3)), torch.roll(z, (dy, dx), dims=(2, 3))
+    keep = torch.ones(h, w, dtype=torch.bool)
+    if dy:
+        keep[[dy - 1, dy]] = False
+    if dx:
+        keep[:, [dx - 1, dx]] = False
+    band = torch.zeros(h, w, dtype=torch.bool)
+    k = int(rng.integers(2, 6))
+    if rng.random() < 0.5:
+        band[:, k:] = True
+        keep[:, k - 1:] = False
+    else:
+        band[k:] = True
+        keep[k - 1:] = False
+    pix = band.repeat_interleave(cell, 0).repeat_interleave(cell, 1)
+    z2 = encode_latent(vq, torch.where(pix, torch.roll(x, 1, dims=0), xr))
+    if not keep.any():                 # the band and the seam left no cell to compare
+        return z2.sum() * 0.0
+    d = (z2 - zr.detach()).pow(2).mean(1)[:, keep]
+    return d.mean() / z.detach().var().clamp(min=1e-6)
+
+
 def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
     rng = random.Random(seed)
     return np.stack([render(random_scene(rng, held_out)) for _ in range(n)])
@@ -125,6 +162,12 @@ def main():
     ap.add_argument("--decay", type=float, default=0.5, help="share of the time spent decaying the rate")
     ap.add_argument("--restarts", type=float, default=None,
                     help="share of the time during which dead codes are restarted (default: until the decay)")
+    ap.add_argument("--consistency", type=float, default=0.0,
+                    help="weight of the consistency loss (default 0, off): latents that depend on their own"
+                         " neighbourhood only (see `consistency`), so that the decoder could compose codes")
+    ap.add_argument("--consistency-shift", type=int, default=3,
+                    help="the consistency loss rolls scenes by up to this many cells (0: only a band is replaced)")
+    ap.add_argument("--resume", help="start from this saved tokenizer instead of a random one")
     args = ap.parse_args()
     VQ_CONFIG["channel_multiplier"] = [int(m) for m in args.mult.split(",")]
     os.makedirs(args.out, exist_ok=True)
@@ -136,7 +179,7 @@ def main():
     test = make_set(256, args.seed + 1000, held_out=True)
     print(f"data: {len(train)} train, {len(test)} held-out scenes ({time.time() - t0:.0f}s)", flush=True)
 
-    vq = Emu3VQVAE(Emu3VQVAEConfig(**VQ_CONFIG))
+    vq = Emu3VQVAE.from_pretrained(args.resume) if args.resume else Emu3VQVAE(Emu3VQVAEConfig(**VQ_CONFIG))
     vq.train()  # the constructor leaves it in eval mode (temporal BatchNorm)
     print(f"params: {sum(p.numel() for p in vq.parameters()) / 1e6:.2f} M", flush=True)
     # The codebook follows the encoder by exponential moving averages (VQ-VAE-2), not by
@@ -173,6 +216,8 @@ def main():
         y = decode_frame0(vq, q_st)
         rec = F.mse_loss(y, x)
         loss = rec + 0.1 * F.l1_loss(y, x) + 0.25 * F.mse_loss(z, q.detach())
+        if args.consistency > 0:
+            loss = loss + args.consistency * consistency(vq, x, z, rng, args.consistency_shift)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
