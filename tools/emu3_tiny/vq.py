@@ -10,7 +10,8 @@ cells whose neighbourhood did not change to stay put; it is off by default becau
 35 minutes it made the latents far more local but the codes not (the codebook packs the
 background so densely that small shifts still change codes), and reconstruction fell to 21 dB.
 
-Usage: vq.py OUT_DIR [--minutes M] [--seed S] [--consistency W [--consistency-shift N]] [--resume DIR]
+Usage: vq.py OUT_DIR [--minutes M] [--seed S] [--consistency W [--consistency-shift N]]
+             [--restart-from all|busy] [--codebook K] [--resume DIR]
 """
 from __future__ import annotations
 
@@ -144,6 +145,14 @@ def consistency(vq: Emu3VQVAE, x: torch.Tensor, z: torch.Tensor, rng, shift: int
     return d.mean() / z.detach().var().clamp(min=1e-6)
 
 
+def busy_cells(x: torch.Tensor, grid: int) -> torch.Tensor:
+    """(B*grid*grid,) whether each cell's patch has more than one colour, in latent order."""
+    b, c, hh, ww = x.shape
+    p = x.reshape(b, c, grid, hh // grid, grid, ww // grid)
+    spread = (p.amax((3, 5)) - p.amin((3, 5))).amax(1)        # (B, grid, grid)
+    return (spread > 1e-3).flatten()
+
+
 def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
     rng = random.Random(seed)
     return np.stack([render(random_scene(rng, held_out)) for _ in range(n)])
@@ -167,9 +176,13 @@ def main():
                          " neighbourhood only (see `consistency`), so that the decoder could compose codes")
     ap.add_argument("--consistency-shift", type=int, default=3,
                     help="the consistency loss rolls scenes by up to this many cells (0: only a band is replaced)")
+    ap.add_argument("--restart-from", choices=["all", "busy"], default="all",
+                    help="dead codes restart at latents of any cell, or of cells whose patch is not flat")
+    ap.add_argument("--codebook", type=int, default=VQ_CONFIG["codebook_size"], help="codebook entries")
     ap.add_argument("--resume", help="start from this saved tokenizer instead of a random one")
     args = ap.parse_args()
     VQ_CONFIG["channel_multiplier"] = [int(m) for m in args.mult.split(",")]
+    VQ_CONFIG["codebook_size"] = args.codebook
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
@@ -234,7 +247,9 @@ def main():
         if step % 100 == 0 and frac < restart_until:
             dead = (usage == 0).nonzero().flatten()
             if len(dead):
-                pick = flat[torch.randint(0, len(flat), (len(dead),))]
+                pool = flat[busy_cells(x, z.shape[-1])] if args.restart_from == "busy" else flat
+                pool = pool if len(pool) else flat
+                pick = pool[torch.randint(0, len(pool), (len(dead),))]
                 with torch.no_grad():
                     codebook[dead] = pick
                     ema_sum[dead] = pick
