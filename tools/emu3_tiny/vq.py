@@ -201,7 +201,7 @@ def main():
     codebook.requires_grad_(False)
     params = [p for p in vq.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.99))
-    k = VQ_CONFIG["codebook_size"]
+    k = vq.config.codebook_size
     ema_count = torch.ones(k)
     ema_sum = codebook.detach().clone()
     budget = args.minutes * 60
