@@ -22,7 +22,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from evaluate import Tiny, t2i_prompts  # noqa: E402
 
 
-
 def chi2_p_value(chi2: float, dof: int) -> float:
     """P(χ² ≥ chi2) for `dof` degrees of freedom: the regularised upper incomplete gamma."""
     return float(torch.special.gammaincc(torch.tensor(dof / 2, dtype=torch.float64),
@@ -70,6 +69,7 @@ def main():
     print("drawn     " + " ".join(f"{v:8.0f}" for v in observed))
     print(f"chi-squared {chi2:.2f} on {k - 1} degrees of freedom, p = {p:.3f}")
     sys.exit(1 if outside or p < 0.05 else 0)
+
 
 if __name__ == "__main__":
     main()
