@@ -113,7 +113,7 @@ def render(work, model):
     bb_minutes = stage_minutes("BACKBONE_MINUTES")
     train_minutes = vq_minutes + dec_minutes + bb_minutes
     met = sum((get(m, path) or 0) >= goal for _, path, goal in TARGETS)
-    vq_met = m["vq"]["heldout_psnr_db"] >= 30.0
+    vq_met = m["vq"]["heldout_psnr_db"] >= TARGETS[0][2]
     held_shape = get(m, ("t2i_heldout_default_cfg", "shape")) or 0.0
     t2i_keys = ["shape", "colour", "position", "size", "background", "all"]
     t2i = [[name] + [fmt(get(m, (key, k))) for k in t2i_keys]
