@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds, on CPU
-# (about 86 minutes on 2 cores, 85 measured): vocabulary, VQ tokenizer, its decoder alone (codes
+# (about 86 minutes on 2 cores, 80 of them training): vocabulary, VQ tokenizer, its decoder alone (codes
 # frozen), the Emu3 decoder, export, evaluation, model card.
 # Needs the dev-only venv (tools/setup-venv.sh). Minutes per stage can be set with VQ_MINUTES,
 # VQ_DECODER_MINUTES and BACKBONE_MINUTES; EMU3_TINY_BIN (a folder holding emu3-orchestrator and
@@ -22,7 +22,7 @@ step "vision tokenizer";  "$py" vq.py "$work/vq-stage1" --minutes "${VQ_MINUTES:
 step "vision decoder";    "$py" vq.py "$work/vq" --resume "$work/vq-stage1" --decoder-only --lr 1e-3 --decay 1 \
                               --minutes "${VQ_DECODER_MINUTES:-4}" | tee "$work/vq-decoder.log"
 step "packing check";     "$py" check_packing.py "$work/tokenizer/tokenizer.json"
-step "decoder";           "$py" backbone.py "$work" --minutes "${BACKBONE_MINUTES:-41}" | tee "$work/backbone.log"
+step "Emu3 decoder";      "$py" backbone.py "$work" --minutes "${BACKBONE_MINUTES:-41}" | tee "$work/backbone.log"
 step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
 if [ -n "${EMU3_TINY_BIN:-}" ]; then swift=(--swift "$EMU3_TINY_BIN"); fi
