@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds, on CPU
-# (about 86 minutes on 2 cores, 80 of them training): vocabulary, VQ tokenizer, its decoder alone (codes
-# frozen), the Emu3 decoder, export, evaluation, model card.
+# (about 86 minutes on 2 cores, 80 of them training): vocabulary, VQ tokenizer, its decoder
+# alone (codes frozen), the Emu3 decoder, export, evaluation, model card.
 # Needs the dev-only venv (tools/setup-venv.sh). Minutes per stage can be set with VQ_MINUTES,
 # VQ_DECODER_MINUTES and BACKBONE_MINUTES; EMU3_TINY_BIN (a folder holding emu3-orchestrator and
 # the services) adds the measurements through the Swift services.
