@@ -243,6 +243,31 @@ def main():
         print(f"vq step {step} {elapsed / 60:.1f} min lr {lr:.2e} mse {rec.item():.5f} held-out PSNR {p:.2f} dB,"
               f" {codes}", flush=True)
 
+    def learn_codebook(x, z, idx, step, frac):
+        """The codebook follows the latents by EMA; dead codes restart at latents of this batch."""
+        with torch.no_grad():
+            flat = z.detach().permute(0, 2, 3, 1).reshape(-1, z.shape[1])
+            onehot = F.one_hot(idx.flatten(), k).float()
+            ema_count.mul_(0.99).add_(onehot.sum(0), alpha=0.01)
+            ema_sum.mul_(0.99).add_(onehot.t() @ flat, alpha=0.01)
+            n = ema_count.sum()
+            count = (ema_count + 1e-5) / (n + k * 1e-5) * n
+            codebook.copy_(ema_sum / count[:, None])
+            usage.add_(onehot.sum(0))
+            if step % 100 == 0 and frac < restart_until:
+                dead = (usage == 0).nonzero().flatten()
+                if len(dead):
+                    pool = flat[busy_cells(x, z.shape[-1])] if args.restart_from == "busy" else flat
+                    pool = pool if len(pool) else flat
+                    pick = pool[torch.randint(0, len(pool), (len(dead),))]
+                    codebook[dead] = pick
+                    ema_sum[dead] = pick
+                    ema_count[dead] = 1.0
+                usage.zero_()
+
+    # with --decoder-only the codes are fixed: no gradient reaches the encoder, and there is no
+    # straight-through estimator, commitment loss, consistency loss, EMA or restart
+    learn_codes = not args.decoder_only
     while True:
         elapsed = time.time() - start
         frac = elapsed / budget
@@ -253,50 +278,22 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         x = to_pixels(train[rng.integers(0, len(train), args.batch)])
-        if args.decoder_only:             # the codes are fixed: no straight-through, commitment or EMA
-            with torch.no_grad():
-                _, q = quantize(vq, encode_latent(vq, x))
-            y = decode_frame0(vq, q)
-            rec = F.mse_loss(y, x)
-            opt.zero_grad(set_to_none=True)
-            (rec + 0.1 * F.l1_loss(y, x)).backward()
-            opt.step()
-            step += 1
-            if step % 200 == 0:
-                report(step, elapsed, lr, rec)
-            continue
-        z = encode_latent(vq, x)
-        idx, q = quantize(vq, z)
-        q_st = z + (q - z).detach()
-        y = decode_frame0(vq, q_st)
+        with torch.set_grad_enabled(learn_codes):
+            z = encode_latent(vq, x)
+            idx, q = quantize(vq, z)
+        y = decode_frame0(vq, z + (q - z).detach() if learn_codes else q)   # straight-through
         rec = F.mse_loss(y, x)
-        loss = rec + 0.1 * F.l1_loss(y, x) + 0.25 * F.mse_loss(z, q.detach())
-        if args.consistency > 0:
-            loss = loss + args.consistency * consistency(vq, x, z, rng, args.consistency_shift)
+        loss = rec + 0.1 * F.l1_loss(y, x)
+        if learn_codes:
+            loss = loss + 0.25 * F.mse_loss(z, q.detach())
+            if args.consistency > 0:
+                loss = loss + args.consistency * consistency(vq, x, z, rng, args.consistency_shift)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        with torch.no_grad():
-            flat = z.detach().permute(0, 2, 3, 1).reshape(-1, z.shape[1])
-            onehot = F.one_hot(idx.flatten(), k).float()
-            ema_count.mul_(0.99).add_(onehot.sum(0), alpha=0.01)
-            ema_sum.mul_(0.99).add_(onehot.t() @ flat, alpha=0.01)
-            n = ema_count.sum()
-            count = (ema_count + 1e-5) / (n + k * 1e-5) * n
-            codebook.copy_(ema_sum / count[:, None])
-            usage += onehot.sum(0)
         step += 1
-        if step % 100 == 0 and frac < restart_until:
-            dead = (usage == 0).nonzero().flatten()
-            if len(dead):
-                pool = flat[busy_cells(x, z.shape[-1])] if args.restart_from == "busy" else flat
-                pool = pool if len(pool) else flat
-                pick = pool[torch.randint(0, len(pool), (len(dead),))]
-                with torch.no_grad():
-                    codebook[dead] = pick
-                    ema_sum[dead] = pick
-                    ema_count[dead] = 1.0
-            usage.zero_()
+        if learn_codes:
+            learn_codebook(x, z, idx, step, frac)
         if step % 200 == 0:
             report(step, elapsed, lr, rec)
     vq.eval()
