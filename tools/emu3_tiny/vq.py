@@ -106,17 +106,6 @@ def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
     return 10 * math.log10(255 ** 2 / max(mse, 1e-10))
 
 
-def reconstruct(vq: Emu3VQVAE, images: np.ndarray, batch: int = 64) -> np.ndarray:
-    out = []
-    with torch.no_grad():
-        for i in range(0, len(images), batch):
-            x = to_pixels(images[i:i + batch])
-            _, q = quantize(vq, encode_latent(vq, x))
-            y = decode_frame0(vq, q)
-            out.append(((y.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy())
-    return np.concatenate(out)
-
-
 def consistency(vq: Emu3VQVAE, x: torch.Tensor, z: torch.Tensor, rng, shift: int = 3) -> torch.Tensor:
     """How much a code's latent depends on anything but its own neighbourhood, relative to the
     latents' variance. The scenes are rolled by up to `shift` whole code cells and a band of cells is replaced
