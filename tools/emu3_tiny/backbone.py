@@ -6,7 +6,10 @@ weighted 0.5 (paper §2.3). The visual tokens' embeddings and output rows start 
 code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
 (save_pretrained) and OUT/backbone_curve.json.
 
-Usage: backbone.py OUT [--minutes M] [--seed S] [--init appearance|random]   (needs OUT/vq and OUT/tokenizer)
+Training stops after --steps N steps (reproducible; the schedule runs over them), or without it
+after --minutes M of wall-clock time (for trials).
+
+Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]   (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ import torch.nn.functional as F
 from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from budget import Budget  # noqa: E402
 from scenes import caption, questions, random_scene, render  # noqa: E402
 from sequences import Builder  # noqa: E402
 from transformers import Emu3ForCausalLM, Emu3TextConfig, Emu3VQVAE  # noqa: E402
@@ -144,10 +148,22 @@ def weighted_loss(model, ids, w, mask, pos):
     return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
 
 
+def report(curve, acc, step, elapsed, tokens, lr):
+    """Appends the mean losses since the last point to the curve, and empties the accumulators."""
+    mean = lambda xs: round(float(np.mean(xs)), 4) if xs else None  # noqa: E731
+    point = {"minutes": round(elapsed / 60, 2), "step": step, "tokens": tokens,
+             "image_loss": mean(acc["image"]), "text_loss": mean(acc["text"])}
+    curve.append(point)
+    acc["image"].clear()
+    acc["text"].clear()
+    print(f"backbone {point} lr {lr:.2e} {tokens / max(elapsed, 1):.0f} tok/s", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--minutes", type=float, default=45.0)
+    ap.add_argument("--steps", type=int, help="train this many steps (reproducible; the schedule runs over them)")
+    ap.add_argument("--minutes", type=float, default=41.0, help="without --steps: train this long (wall clock)")
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--scenes", type=int, default=12000)
@@ -187,13 +203,13 @@ def main():
     other = [p for n, p in model.named_parameters() if p.ndim < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
-    budget = args.minutes * 60
+    budget = Budget(args.steps, args.minutes)
     start = time.time()
     step, tokens, curve = 0, 0, []
     acc = {"image": [], "text": []}
     while True:
         elapsed = time.time() - start
-        frac = elapsed / budget
+        frac = budget.fraction(step, elapsed)
         if frac >= 1:
             break
         lr = args.lr * min(1.0, (step + 1) / 150) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
@@ -217,12 +233,9 @@ def main():
             if txt.any():
                 acc["text"].append(float(ce[txt].mean()))
         if step % 100 == 0:
-            point = {"minutes": round(elapsed / 60, 2), "step": step, "tokens": tokens,
-                     "image_loss": round(float(np.mean(acc["image"])), 4),
-                     "text_loss": round(float(np.mean(acc["text"])), 4)}
-            curve.append(point)
-            acc = {"image": [], "text": []}
-            print(f"backbone {point} lr {lr:.2e} {tokens / max(elapsed, 1):.0f} tok/s", flush=True)
+            report(curve, acc, step, elapsed, tokens, lr)
+    if step % 100:
+        report(curve, acc, step, time.time() - start, tokens, lr)   # the stage's last point: where it ended
     model.eval()
     model.save_pretrained(os.path.join(args.out, "backbone"))
     with open(os.path.join(args.out, "backbone_curve.json"), "w") as f:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 import struct
 import sys
 
@@ -63,13 +62,9 @@ def curve_rows(curve, keys, every):
     return [[p["minutes"]] + [p.get(k) for k in keys] for p in rows]
 
 
-def stage_minutes(name: str) -> float:
-    """A training stage's time budget as train_all.sh sets it (the environment, else its default):
-    the curves' last points come up to one sampling interval before the end."""
-    if os.environ.get(name):
-        return float(os.environ[name])
-    script = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "train_all.sh")).read()
-    return float(re.search(r"\$\{" + name + r":-([0-9.]+)\}", script).group(1))
+def stage_end(curve) -> tuple[int, float]:
+    """A training stage's steps and minutes, from its curve's last point (where it ended)."""
+    return (curve[-1]["step"], curve[-1]["minutes"]) if curve else (0, 0.0)
 
 
 def locality(m) -> str:
@@ -86,14 +81,14 @@ cell in some training scene of the same size, background and position. A decoder
 an unseen pair from codes it has been trained to put there, so this share bounds composition."""
 
 
-def decoder_stage(curve, minutes) -> str:
+def decoder_stage(curve) -> str:
     """The tokenizer's second stage: its decoder alone, on codes that no longer change."""
     if not curve:
         return ""
     return f"""
-Then the tokenizer's decoder alone for {minutes:.0f} minutes (`vq.py --decoder-only`: Adam 1e-3 with a
-cosine over the whole stage; the encoder, its temporal BatchNorm statistics and the codebook are
-frozen, so every image keeps the codes it had, and the Emu3 decoder below is trained on them).
+Then the tokenizer's decoder alone for {stage_end(curve)[0]:,} steps ({stage_end(curve)[1]:.0f} minutes; `vq.py
+--decoder-only`: Adam 1e-3 with a cosine over the whole stage; the encoder, its temporal BatchNorm
+statistics and the codebook are frozen, so every image keeps the codes it had, and the Emu3 decoder below is trained on them).
 The first stage ends while its PSNR is still rising fast; a decoder fitted to codes that stop
 moving gains most of a decibel in a few hundred steps (in two 7-minute one-thread trials from
 the same first stage, +0.7 dB at a rate of 3e-4 and +0.8 at 1e-3, on the first 128 held-out
@@ -114,9 +109,8 @@ def render(work, model):
     t, v = cfg["text_config"], cfg["vq_config"]
     size = os.path.getsize(os.path.join(model, "model.safetensors")) / 1e6
     vq_params, text_params = parameter_counts(os.path.join(model, "model.safetensors"))
-    vq_minutes, dec_minutes = stage_minutes("VQ_MINUTES"), stage_minutes("VQ_DECODER_MINUTES")
-    bb_minutes = stage_minutes("BACKBONE_MINUTES")
-    train_minutes = vq_minutes + dec_minutes + bb_minutes
+    (vq_steps, vq_minutes), (bb_steps, bb_minutes) = stage_end(vq_curve), stage_end(bb_curve)
+    train_minutes = vq_minutes + stage_end(dec_curve)[1] + bb_minutes
     goals_met = reached(m)
     met, vq_met = sum(goals_met), goals_met[0]
     held_shape = get(m, ("t2i_heldout_default_cfg", "shape")) or 0.0
@@ -147,8 +141,9 @@ checkpoint (`Emu3ForConditionalGeneration`: `config.json` with `vq_config`, `tex
 visual token names), so both this project and `transformers` load it. It knows nothing but
 64×64 images of one or two flat shapes.
 
-Retrain with `make tiny-model` (fixed seeds, CPU, about 86 minutes on 2 cores); this card is
-written by `tools/emu3_tiny/card.py` from `metrics.json` (made by `tools/emu3_tiny/evaluate.py`).
+Retrain with `make tiny-model` (CPU; fixed seeds and step counts, so 2 threads give these weights
+again; this model trained for {train_minutes:.0f} minutes on 2 cores). This card is written by
+`tools/emu3_tiny/card.py` from `metrics.json` (made by `tools/emu3_tiny/evaluate.py`).
 
 ## Model
 | part | shape | parameters | stored as |
@@ -177,8 +172,8 @@ EOL… EOF <|image end|> EOS` for text-to-image (10% with an empty caption) and 
 `BOS You are a helpful assistant. USER: <image> question. ASSISTANT: answer EOS` for
 understanding; next-token loss with vision tokens weighted 0.5.
 
-The vision tokenizer is trained first (Adam 1e-3, constant for half the time then a cosine,
-batch 8, MSE + 0.1·L1 + 0.25·commitment, the codebook updated by exponential moving averages
+The vision tokenizer is trained first ({vq_steps:,} steps, {vq_minutes:.0f} minutes here; Adam 1e-3, constant for
+half the steps then a cosine, batch 8, MSE + 0.1·L1 + 0.25·commitment, the codebook updated by exponential moving averages
 with dead-code restarts). A first recipe with a gradient-trained codebook, batch 16 and a cosine
 from the start reached only 22 dB in the same time. On this CPU the tokenizer is bound by
 convolutions (75% of a step), most of them in the decoder's two finest levels, so the second level
@@ -189,10 +184,10 @@ vs 21.7 dB, `vq.py --restarts`). Held-out PSNR (first 128 held-out scenes) by mi
 
 {table(curve_rows(vq_curve, ["step", "loss", "heldout_psnr_db", "codes_in_use"], max(1, len(vq_curve) // 12)),
        ["minutes", "step", "train MSE", "held-out PSNR (dB)", "codes in use"])}
-{decoder_stage(dec_curve, dec_minutes)}
+{decoder_stage(dec_curve)}
 
-Then the decoder (AdamW 2e-3 with warm-up and a cosine, batch 32 samples, 70% text-to-image,
-30% understanding) on 12,000 encoded training scenes, with fresh caption variants and questions
+Then the decoder ({bb_steps:,} steps, {bb_minutes:.0f} minutes here; AdamW 2e-3 with warm-up and a cosine,
+batch 32 samples, 70% text-to-image, 30% understanding) on 12,000 encoded training scenes, with fresh caption variants and questions
 drawn every step. An understanding sample asks up to six questions about one image: they share
 the image prefix, and each sees only the prefix and itself (a block mask, positions as if alone),
 so one sample is worth six single-question sequences, exactly, for 1.5× the tokens of one; samples

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds, on CPU
-# (about 86 minutes on 2 cores, 80 of them training): vocabulary, VQ tokenizer, its decoder
-# alone (codes frozen), the Emu3 decoder, export, evaluation, model card.
-# Needs the dev-only venv (tools/setup-venv.sh). Minutes per stage can be set with VQ_MINUTES,
-# VQ_DECODER_MINUTES and BACKBONE_MINUTES; EMU3_TINY_BIN (a folder holding emu3-orchestrator and
-# the services) adds the measurements through the Swift services.
+# make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds and fixed step counts,
+# on CPU (about 86 minutes on 2 cores, 80 of them training): vocabulary, VQ tokenizer, its decoder
+# alone (codes frozen), the Emu3 decoder, export, evaluation, model card. The same thread count
+# (EMU3_TINY_THREADS, default 2) gives the same weights; the minutes vary with the machine.
+# Needs the dev-only venv (tools/setup-venv.sh). Steps per stage can be set with VQ_STEPS,
+# VQ_DECODER_STEPS and BACKBONE_STEPS; EMU3_TINY_BIN (a folder holding emu3-orchestrator and the
+# services) adds the measurements through the Swift services.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -17,12 +18,12 @@ cd "$here"
 step() { echo "== $(date +%H:%M:%S) $*"; }
 
 step "vocabulary";        "$py" vocab.py "$work/tokenizer"
-step "vision tokenizer";  "$py" vq.py "$work/vq-stage1" --minutes "${VQ_MINUTES:-35}" | tee "$work/vq-stage1.log"
+step "vision tokenizer";  "$py" vq.py "$work/vq-stage1" --steps "${VQ_STEPS:-3000}" | tee "$work/vq-stage1.log"
 # the tokenizer's decoder alone: encoder and codebook frozen, so every image keeps its codes
 step "vision decoder";    "$py" vq.py "$work/vq" --resume "$work/vq-stage1" --decoder-only --lr 1e-3 --decay 1 \
-                              --minutes "${VQ_DECODER_MINUTES:-4}" | tee "$work/vq-decoder.log"
+                              --steps "${VQ_DECODER_STEPS:-470}" | tee "$work/vq-decoder.log"
 step "packing check";     "$py" check_packing.py "$work/tokenizer/tokenizer.json"
-step "Emu3 decoder";      "$py" backbone.py "$work" --minutes "${BACKBONE_MINUTES:-41}" | tee "$work/backbone.log"
+step "Emu3 decoder";      "$py" backbone.py "$work" --steps "${BACKBONE_STEPS:-1830}" | tee "$work/backbone.log"
 step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
 if [ -n "${EMU3_TINY_BIN:-}" ]; then swift=(--swift "$EMU3_TINY_BIN"); fi

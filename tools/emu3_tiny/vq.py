@@ -5,7 +5,8 @@ estimator, commitment loss, an EMA codebook with dead-code restarts); for images
 runs once and is repeated over the temporal frames, and only frame 0 is decoded (both exact).
 `--decoder-only --resume DIR` then trains the decoder alone: the encoder and codebook stay as they
 are, so every image keeps its codes (a decoder trained on them needs no retraining), and the
-reconstruction improves (`make tiny-model` runs 35 minutes of the first, 4 of the second).
+reconstruction improves (`make tiny-model` runs 3,000 steps of the first, about 35 minutes on 2
+cores, then 470 of the second, about 4).
 
 The codes this recipe learns are not local: one object changes almost every code of the image
 (`evaluate.py --tokenizer-only` measures it). `--consistency W` adds a loss asking the latents of
@@ -13,7 +14,11 @@ cells whose neighbourhood did not change to stay put; it is off by default becau
 35 minutes it made the latents far more local but the codes not (the codebook packs the
 background so densely that small shifts still change codes), and reconstruction fell to 21 dB.
 
-Usage: vq.py OUT_DIR [--minutes M] [--seed S] [--consistency W [--consistency-shift N]]
+Training stops after --steps N steps (the schedule runs over them, so a seed gives the same
+weights on any machine with the same thread count), or without it after --minutes M of wall-clock
+time (the schedule runs over the time; for trials).
+
+Usage: vq.py OUT_DIR [--steps N | --minutes M] [--seed S] [--consistency W [--consistency-shift N]]
              [--restart-from all|busy] [--codebook K] [--resume DIR [--decoder-only]]
 """
 from __future__ import annotations
@@ -31,6 +36,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from budget import Budget  # noqa: E402
 from scenes import random_scene, render  # noqa: E402
 from transformers import Emu3VQVAE, Emu3VQVAEConfig  # noqa: E402
 
@@ -153,7 +159,8 @@ def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--minutes", type=float, default=35.0)
+    ap.add_argument("--steps", type=int, help="train this many steps (reproducible; the schedule runs over them)")
+    ap.add_argument("--minutes", type=float, default=35.0, help="without --steps: train this long (wall clock)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -205,8 +212,8 @@ def main():
     k = vq.config.codebook_size
     ema_count = torch.ones(k)
     ema_sum = codebook.detach().clone()
-    budget = args.minutes * 60
     start = time.time()
+    budget = Budget(args.steps, args.minutes)
     curve = []
     step = 0
     hold = 1.0 - args.decay                       # the rate is constant until here, then a cosine
@@ -259,7 +266,7 @@ def main():
     learn_codes = not args.decoder_only
     while True:
         elapsed = time.time() - start
-        frac = elapsed / budget
+        frac = budget.fraction(step, elapsed)
         if frac >= 1:
             break
         decay = 1.0 if frac < hold else 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * (frac - hold) / args.decay))
@@ -285,6 +292,8 @@ def main():
             learn_codebook(x, z, idx, step, frac)
         if step % 200 == 0:
             report(step, elapsed, lr, rec)
+    if step % 200:
+        report(step, time.time() - start, lr, rec)   # the stage's last point: where it ended
     vq.eval()
     vq.save_pretrained(args.out)
     with open(os.path.join(args.out, "curve.json"), "w") as f:
