@@ -81,6 +81,30 @@ cell in some training scene of the same size, background and position. A decoder
 an unseen pair from codes it has been trained to put there, so this share bounds composition."""
 
 
+def swift_agreement(m) -> str:
+    """How the Swift services' images agree with PyTorch's: greedy images, and the sampler's draws."""
+    g, c = m.get("swift_greedy_images_vs_pytorch"), m.get("swift_sampler_check")
+    if not g or not c:
+        return "run evaluate.py with --swift to compare them."
+    span = (f"{g['psnr_db_min']}–{g['psnr_db_max']} dB, median {g['psnr_db_median']}" if g["psnr_db_min"] is not None
+            else "all identical")
+    if g["identical"] and g["psnr_db_min"] is not None:
+        span = f"{g['identical']} identical, the others {span}"
+    k = c["top_k"]
+    fits = c["p"] >= 0.05 and not c["outside_top_k"]
+    swift_all = get(m, ("swift_t2i_heldout_default_cfg", "all"))
+    torch_all = get(m, ("t2i_heldout_default_cfg", "all"))
+    return f"""greedy images through the Swift services
+against PyTorch's for the {g['prompts']} held-out prompts measure {span} (the detector reads the
+same from both for {fmt(g['same_detection'])}), and `tools/emu3_tiny/check_sampler.py` finds the Swift
+sampler drawing each rank of PyTorch's top {k} {"as often as" if fits else "NOT as often as"} PyTorch's probabilities say, given the
+tokens drawn before ({c['tokens']:,} tokens from {c['images']} images: drawn {' / '.join(f'{v:,}' for v in c['drawn'])}
+against {' / '.join(f'{v:,}' for v in c['expected'])} expected, χ² {c['chi2']} on {k - 1} degrees of freedom, p =
+{c['p']}; {c['outside_top_k'] or 'none'} outside the top {k}). The "all" column is noisy at these rates: Swift
+measures {fmt(swift_all)} and PyTorch {fmt(torch_all)}, on {get(m, ("swift_t2i_heldout_default_cfg", "images")) or "?"} and
+{get(m, ("t2i_heldout_default_cfg", "images")) or "?"} images."""
+
+
 def decoder_stage(curve) -> str:
     """The tokenizer's second stage: its decoder alone, on codes that no longer change."""
     if not curve:
@@ -224,13 +248,7 @@ draws the prompted colour and position but another shape, one it has seen in tha
 prompted shape in {fmt(held_shape)} of the images, {"below" if held_shape < 1 / 6 else "against"} the 1 in 6 of a random shape). On prompts
 from the training distribution it follows the shape more often, but far from always. The Swift
 sampler draws other random numbers than `torch.multinomial`, so its row is other images from
-the same distribution, not the same images: greedy images through the Swift services match
-PyTorch's on all 20 held-out prompts (51–60 dB), and `tools/emu3_tiny/check_sampler.py` finds the
-Swift sampler drawing each rank of PyTorch's top 4 as often as PyTorch's probabilities say, given
-the tokens drawn before (9,216 tokens from 144 images: drawn 6,097 / 1,788 / 857 / 474 against
-6,124.9 / 1,788.9 / 827.7 / 474.6 expected, χ² 1.17 on 3 degrees of freedom, p = 0.76; none
-outside the top 4). The "all" column is noisy at these rates: Swift was lower than PyTorch with
-an earlier model and is higher with this one.
+the same distribution, not the same images: {swift_agreement(m)}
 
 Understanding, greedy (held-out scenes unless the row says otherwise):
 

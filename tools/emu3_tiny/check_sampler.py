@@ -19,7 +19,6 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from evaluate import Tiny, t2i_prompts  # noqa: E402
 
 
 def chi2_p_value(chi2: float, dof: int) -> float:
@@ -28,23 +27,16 @@ def chi2_p_value(chi2: float, dof: int) -> float:
                                          torch.tensor(chi2 / 2, dtype=torch.float64)))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("model")
-    ap.add_argument("bin", help="folder holding emu3-backbone")
-    ap.add_argument("--prompts", type=int, default=16)
-    ap.add_argument("--seeds", type=int, default=9)
-    ap.add_argument("--top-k", type=int, default=4)
-    args = ap.parse_args()
-    torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
-    t = Tiny(args.model)
-    ids, k = t.b.ids, args.top_k
+def sampler_check(t, bin_dir: str, model_dir: str, prompts, seeds: int, k: int) -> dict:
+    """Swift's draws per rank of PyTorch's top k against PyTorch's probabilities; `t` is evaluate.Tiny
+    for model_dir, `prompts` evaluate.t2i_prompts' (scene, caption) pairs."""
+    ids = t.b.ids
     visual = slice(ids.visual0, ids.visual0 + ids.visual_count)
     expected, observed, outside = np.zeros(k), np.zeros(k), 0
-    for _, caption in t2i_prompts(args.prompts, True):
+    for _, caption in prompts:
         prompt = t.b.generation_prompt(caption, 8, 8)
-        for seed in range(args.seeds):
-            run = subprocess.run([os.path.join(args.bin, "emu3-backbone"), "generate", "--model", args.model,
+        for seed in range(seeds):
+            run = subprocess.run([os.path.join(bin_dir, "emu3-backbone"), "generate", "--model", model_dir,
                                   "--tokens", ",".join(map(str, prompt)), "--image", "8x8", "--top-k", str(k),
                                   "--seed", str(seed), "--max-new", "80", "--threads", "2"],
                                  capture_output=True, text=True, check=True)
@@ -62,13 +54,30 @@ def main():
                 else:
                     outside += 1
     chi2 = float(((observed - expected) ** 2 / expected).sum())
-    p = chi2_p_value(chi2, k - 1)
-    print(f"{int(observed.sum()) + outside} visual tokens drawn by Swift, {outside} outside PyTorch's top {k}")
-    print("rank      " + " ".join(f"{r:>8}" for r in range(k)))
-    print("expected  " + " ".join(f"{v:8.1f}" for v in expected))
-    print("drawn     " + " ".join(f"{v:8.0f}" for v in observed))
-    print(f"chi-squared {chi2:.2f} on {k - 1} degrees of freedom, p = {p:.3f}")
-    sys.exit(1 if outside or p < 0.05 else 0)
+    return {"images": len(prompts) * seeds, "tokens": int(observed.sum()) + outside, "outside_top_k": outside,
+            "top_k": k, "expected": [round(float(v), 1) for v in expected],
+            "drawn": [int(v) for v in observed], "chi2": round(chi2, 2), "p": round(chi2_p_value(chi2, k - 1), 3)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("bin", help="folder holding emu3-backbone")
+    ap.add_argument("--prompts", type=int, default=16)
+    ap.add_argument("--seeds", type=int, default=9)
+    ap.add_argument("--top-k", type=int, default=4)
+    args = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
+    from evaluate import Tiny, t2i_prompts   # evaluate imports this module
+    r = sampler_check(Tiny(args.model), args.bin, args.model, t2i_prompts(args.prompts, True), args.seeds,
+                      args.top_k)
+    k = r["top_k"]
+    print(f"{r['tokens']} visual tokens drawn by Swift, {r['outside_top_k']} outside PyTorch's top {k}")
+    print("rank      " + " ".join(f"{i:>8}" for i in range(k)))
+    print("expected  " + " ".join(f"{v:8.1f}" for v in r["expected"]))
+    print("drawn     " + " ".join(f"{v:8d}" for v in r["drawn"]))
+    print(f"chi-squared {r['chi2']:.2f} on {k - 1} degrees of freedom, p = {r['p']:.3f}")
+    sys.exit(1 if r["outside_top_k"] or r["p"] < 0.05 else 0)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ project's Swift services, and writes the figures as JSON.
   position all right), with the model's default CFG and without CFG, over several seeds.
 - Understanding: exact answers on held-out VQA pairs (greedy); captions naming the right objects;
   the same on scenes of the training distribution.
+- Through the Swift services (--swift): sampled images for held-out prompts (the detector),
+  greedy images against PyTorch's, answers against PyTorch's, and the sampler's draws against
+  PyTorch's probabilities (check_sampler.py).
 
 Usage: evaluate.py MODEL_DIR [--out metrics.json] [--swift BIN_DIR] [--prompts 20] [--seeds 10] [--swift-seeds 5]
        evaluate.py VQ_DIR --tokenizer-only      (a vq.py output folder: the VQ figures alone)
@@ -30,6 +33,7 @@ from PIL import Image
 from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_sampler import sampler_check  # noqa: E402
 from detector import check, detect  # noqa: E402
 from scenes import (BACKGROUNDS, COLOURS, HELD_OUT, PHRASE, POSITIONS, SHAPES, SIZES, Obj, Scene,  # noqa: E402
                     caption, prompt_scene, questions, random_scene, render)
@@ -147,8 +151,9 @@ def caption_names_objects(text: str, scene) -> bool:
 
 
 def summarize(rows):
+    """The share of images with each attribute right, and how many images."""
     keys = rows[0].keys() if rows else []
-    return {k: round(sum(r[k] for r in rows) / len(rows), 3) for k in keys}
+    return dict({k: round(sum(r[k] for r in rows) / len(rows), 3) for k in keys}, images=len(rows))
 
 
 def eval_vq(t: VisionTokenizer, n=256):
@@ -250,7 +255,15 @@ def question_kind(q: str) -> str:
 
 # MARK: - the same through the Swift services
 
-def eval_swift(bin_dir, model_dir, prompts, seeds, items, cfg):
+def image_psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """PSNR in dB between two uint8 images (inf when identical)."""
+    mse = float(((a.astype(np.float64) - b.astype(np.float64)) ** 2).mean())
+    return math.inf if mse == 0 else 10 * math.log10(255 ** 2 / mse)
+
+
+def eval_swift(bin_dir, model_dir, prompts, seeds, items, cfg, greedy_reference):
+    """Through the Swift services: sampled images for prompts (the detector), greedy images for the
+    same prompts against PyTorch's (greedy_reference), and greedy answers to items."""
     orch = os.path.join(bin_dir, "emu3-orchestrator")
     run = tempfile.mkdtemp(prefix="emu3-eval-")
     os.chmod(run, 0o700)
@@ -264,6 +277,19 @@ def eval_swift(bin_dir, model_dir, prompts, seeds, items, cfg):
                 subprocess.run([orch, "generate", p, "-o", out, "--seed", str(s), "--cfg", str(cfg), "--model", model_dir], env=env,
                                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 rows.append(check(scene, detect(np.asarray(Image.open(out).convert("RGB")))))
+        greedy = []
+        for i, ((scene, p), ref) in enumerate(zip(prompts, greedy_reference)):
+            out = os.path.join(run, f"greedy{i}.png")
+            subprocess.run([orch, "generate", p, "-o", out, "--top-k", "1", "--cfg", str(cfg), "--model", model_dir],
+                           env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            img = np.asarray(Image.open(out).convert("RGB"))
+            greedy.append((image_psnr(img, ref), check(scene, detect(img)) == check(scene, detect(ref))))
+        db = sorted(v for v, _ in greedy if math.isfinite(v))
+        greedy_summary = {"prompts": len(greedy), "identical": len(greedy) - len(db),
+                          "psnr_db_min": round(db[0], 1) if db else None,
+                          "psnr_db_median": round(float(np.median(db)), 1) if db else None,
+                          "psnr_db_max": round(db[-1], 1) if db else None,
+                          "same_detection": round(float(np.mean([same for _, same in greedy])), 3)}
         answers = []
         for j, (scene, q, _) in enumerate(items):
             img = os.path.join(run, f"u{j}.png")
@@ -271,7 +297,7 @@ def eval_swift(bin_dir, model_dir, prompts, seeds, items, cfg):
             r = subprocess.run([orch, "understand", img, q, "--json", "--model", model_dir], env=env, check=True, capture_output=True,
                                text=True)
             answers.append(json.loads(r.stdout)["text"])
-        return summarize(rows), score_vqa(items, answers), answers
+        return summarize(rows), score_vqa(items, answers), answers, greedy_summary
     finally:
         subprocess.run([orch, "down"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -313,12 +339,17 @@ def main():
     if args.swift:
         sub = random.Random(5).sample(items, min(args.swift_vqa, len(items)))
         model_dir = os.path.abspath(args.model)
-        t2i, vqa, swift_answers = eval_swift(args.swift, model_dir, held, args.swift_seeds, sub, cfg)
+        greedy_reference = t.generate_images([p for _, p in held], seed=0, cfg=cfg, top_k=1)
+        t2i, vqa, swift_answers, greedy = eval_swift(args.swift, model_dir, held, args.swift_seeds, sub, cfg,
+                                                     greedy_reference)
         m["swift_t2i_heldout_default_cfg"] = t2i
+        m["swift_greedy_images_vs_pytorch"] = greedy
         m["swift_understanding_heldout"] = vqa
         m["pytorch_understanding_same_subset"], torch_answers = eval_vqa(t, sub)
         same = [a.strip() == b.strip() for a, b in zip(swift_answers, torch_answers)]
         m["swift_pytorch_identical_answers"] = round(float(np.mean(same)), 3)
+        # the sampler itself: Swift's draws per rank of PyTorch's top k, against PyTorch's probabilities
+        m["swift_sampler_check"] = sampler_check(t, args.swift, model_dir, t2i_prompts(16, True), 9, top_k)
     print(json.dumps(m, indent=1))
     if args.out:
         with open(args.out, "w") as f:
