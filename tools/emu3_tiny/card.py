@@ -110,9 +110,10 @@ def decoder_stage(curve) -> str:
     if not curve:
         return ""
     return f"""
-Then the tokenizer's decoder alone for {stage_end(curve)[0]:,} steps ({stage_end(curve)[1]:.0f} minutes; `vq.py
---decoder-only`: Adam 1e-3 with a cosine over the whole stage; the encoder, its temporal BatchNorm
-statistics and the codebook are frozen, so every image keeps the codes it had, and the Emu3 decoder below is trained on them).
+Then the tokenizer's decoder alone for {stage_end(curve)[0]:,} steps ({stage_end(curve)[1]:.0f} minutes;
+`vq.py --decoder-only`: Adam 1e-3 with a cosine over the whole stage; the encoder, its temporal
+BatchNorm statistics and the codebook are frozen, so every image keeps the codes it had, and the
+Emu3 decoder below is trained on them).
 The first stage ends while its PSNR is still rising fast; a decoder fitted to codes that stop
 moving gains most of a decibel in a few hundred steps (in two 7-minute one-thread trials from
 the same first stage, +0.7 dB at a rate of 3e-4 and +0.8 at 1e-3, on the first 128 held-out
@@ -196,9 +197,9 @@ EOL… EOF <|image end|> EOS` for text-to-image (10% with an empty caption) and 
 `BOS You are a helpful assistant. USER: <image> question. ASSISTANT: answer EOS` for
 understanding; next-token loss with vision tokens weighted 0.5.
 
-The vision tokenizer is trained first ({vq_steps:,} steps, {vq_minutes:.0f} minutes here; Adam 1e-3, constant for
-half the steps then a cosine, batch 8, MSE + 0.1·L1 + 0.25·commitment, the codebook updated by exponential moving averages
-with dead-code restarts). A first recipe with a gradient-trained codebook, batch 16 and a cosine
+The vision tokenizer is trained first ({vq_steps:,} steps, {vq_minutes:.0f} minutes here; Adam 1e-3,
+constant for half the steps then a cosine, batch 8, MSE + 0.1·L1 + 0.25·commitment, the codebook
+updated by exponential moving averages with dead-code restarts). A first recipe with a gradient-trained codebook, batch 16 and a cosine
 from the start reached only 22 dB in the same time. On this CPU the tokenizer is bound by
 convolutions (75% of a step), most of them in the decoder's two finest levels, so the second level
 has 32 channels, not 64 (GroupNorm's 32 groups make 32 the least): 1.48× the steps per second.
@@ -210,9 +211,9 @@ vs 21.7 dB, `vq.py --restarts`). Held-out PSNR (first 128 held-out scenes) by mi
        ["minutes", "step", "train MSE", "held-out PSNR (dB)", "codes in use"])}
 {decoder_stage(dec_curve)}
 
-Then the decoder ({bb_steps:,} steps, {bb_minutes:.0f} minutes here; AdamW 2e-3 with warm-up and a cosine,
-batch 32 samples, 70% text-to-image, 30% understanding) on 12,000 encoded training scenes, with fresh caption variants and questions
-drawn every step. An understanding sample asks up to six questions about one image: they share
+Then the decoder ({bb_steps:,} steps, {bb_minutes:.0f} minutes here; AdamW 2e-3 with warm-up and a
+cosine, batch 32 samples, 70% text-to-image, 30% understanding) on 12,000 encoded training
+scenes, with fresh caption variants and questions drawn every step. An understanding sample asks up to six questions about one image: they share
 the image prefix, and each sees only the prefix and itself (a block mask, positions as if alone),
 so one sample is worth six single-question sequences, exactly, for 1.5× the tokens of one; samples
 are packed into rows of 208 tokens. (The previous recipe spent 40% of its sequences on one
