@@ -180,8 +180,8 @@ checkpoint (`Emu3ForConditionalGeneration`: `config.json` with `vq_config`, `tex
 visual token names), so both this project and `transformers` load it. It knows nothing but
 64×64 images of one or two flat shapes.
 
-Retrain with `make tiny-model` (CPU; fixed seeds and step counts, so 2 threads give these weights
-again; this model trained for {train_minutes:.0f} minutes on 2 cores). This card is written by
+Retrain with `make tiny-model` (CPU; fixed seeds and step counts, so the same kind of CPU with 2
+threads gives these weights again; this model trained for {train_minutes:.0f} minutes on 2 cores). This card is written by
 `tools/emu3_tiny/card.py` from `metrics.json` (made by `tools/emu3_tiny/evaluate.py`).
 
 ## Model

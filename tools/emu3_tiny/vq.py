@@ -15,8 +15,8 @@ cells whose neighbourhood did not change to stay put; it is off by default becau
 background so densely that small shifts still change codes), and reconstruction fell to 21 dB.
 
 Training stops after --steps N steps (the schedule runs over them, so a seed gives the same
-weights on any machine with the same thread count), or without it after --minutes M of wall-clock
-time (the schedule runs over the time; for trials).
+weights again on the same kind of CPU with the same thread count), or without it after --minutes M
+of wall-clock time (the schedule runs over the time; for trials).
 
 Usage: vq.py OUT_DIR [--steps N | --minutes M] [--seed S] [--consistency W [--consistency-shift N]]
              [--restart-from all|busy] [--codebook K] [--resume DIR [--decoder-only]]
