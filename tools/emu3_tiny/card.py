@@ -123,8 +123,9 @@ def decoder_stage(curve) -> str:
     """The tokenizer's second stage: its decoder alone, on codes that no longer change."""
     if not curve:
         return ""
+    steps, minutes = stage_end(curve)
     return f"""
-Then the tokenizer's decoder alone for {stage_end(curve)[0]:,} steps ({stage_end(curve)[1]:.0f} minutes;
+Then the tokenizer's decoder alone for {steps:,} steps ({minutes:.0f} minutes;
 `vq.py --decoder-only`: Adam 1e-3 with a cosine over the whole stage; the encoder, its temporal
 BatchNorm statistics and the codebook are frozen, so every image keeps the codes it had, and the
 Emu3 decoder below is trained on them).

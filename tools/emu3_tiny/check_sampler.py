@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+PROMPTS, SEEDS = 16, 9   # held-out prompts, and images drawn for each (evaluate.py uses the same)
 
 
 def chi2_p_value(chi2: float, dof: int) -> float:
@@ -63,8 +64,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
     ap.add_argument("bin", help="folder holding emu3-backbone")
-    ap.add_argument("--prompts", type=int, default=16)
-    ap.add_argument("--seeds", type=int, default=9)
+    ap.add_argument("--prompts", type=int, default=PROMPTS)
+    ap.add_argument("--seeds", type=int, default=SEEDS)
     ap.add_argument("--top-k", type=int, default=4)
     args = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))

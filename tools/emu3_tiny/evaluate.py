@@ -33,7 +33,7 @@ from PIL import Image
 from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_sampler import sampler_check  # noqa: E402
+import check_sampler  # noqa: E402
 from detector import check, detect  # noqa: E402
 from scenes import (BACKGROUNDS, COLOURS, HELD_OUT, PHRASE, POSITIONS, SHAPES, SIZES, Obj, Scene,  # noqa: E402
                     caption, prompt_scene, questions, random_scene, render)
@@ -349,7 +349,8 @@ def main():
         same = [a.strip() == b.strip() for a, b in zip(swift_answers, torch_answers)]
         m["swift_pytorch_identical_answers"] = round(float(np.mean(same)), 3)
         # the sampler itself: Swift's draws per rank of PyTorch's top k, against PyTorch's probabilities
-        m["swift_sampler_check"] = sampler_check(t, args.swift, model_dir, t2i_prompts(16, True), 9, top_k)
+        m["swift_sampler_check"] = check_sampler.sampler_check(
+            t, args.swift, model_dir, t2i_prompts(check_sampler.PROMPTS, True), check_sampler.SEEDS, top_k)
     print(json.dumps(m, indent=1))
     if args.out:
         with open(args.out, "w") as f:

@@ -5,8 +5,8 @@ estimator, commitment loss, an EMA codebook with dead-code restarts); for images
 runs once and is repeated over the temporal frames, and only frame 0 is decoded (both exact).
 `--decoder-only --resume DIR` then trains the decoder alone: the encoder and codebook stay as they
 are, so every image keeps its codes (a decoder trained on them needs no retraining), and the
-reconstruction improves (`make tiny-model` runs 3,000 steps of the first, about 35 minutes on 2
-cores, then 470 of the second, about 4).
+reconstruction improves (`make tiny-model` runs 3,000 steps of the first, 25 to 37 minutes on 2
+cores as the CPU's speed varies, then 470 of the second, about 4).
 
 The codes this recipe learns are not local: one object changes almost every code of the image
 (`evaluate.py --tokenizer-only` measures it). `--consistency W` adds a loss asking the latents of
