@@ -85,7 +85,9 @@ import Testing
         #expect(up.stderr.contains("fatal: model.safetensors is truncated"))
         #expect(up.stderr.contains("\(SupervisorHarness.canonical(dir.path))/run/backbone.log"))
         #expect(!up.stderr.contains("Fatal error"))  // a message, not a crash
-        // The services that had started were stopped again; no supervisor is left.
+        // The services that had started were stopped again before `up` returned, and the
+        // lock is free: no supervisor is left, and `up` could be run again at once.
+        #expect(!SupervisorLock.isHeld(runtimeDir: dir.path + "/run"))
         let status = try SupervisorHarness.status(dir.path + "/run")
         #expect(status.supervisorPid == nil)
         #expect(status.services.allSatisfy { !$0.isServing })

@@ -30,9 +30,11 @@ public final class Supervisor {
     }
 
     /// Starts the managed services, waits until they serve (calling `ready` once either
-    /// way), then supervises until a stop signal. Returns the exit status: 0 after a clean
-    /// stop, 1 when the services could not be started, 2 when the runtime directory is
-    /// taken or unusable.
+    /// way), then supervises until a stop signal. A failure is reported only after the
+    /// started services are stopped, the state file is removed and the lock is released,
+    /// so a caller that sees the error finds nothing running and can retry at once.
+    /// Returns the exit status: 0 after a clean stop, 1 when the services could not be
+    /// started, 2 when the runtime directory is taken or unusable.
     public func run(ready: ReadyHandler) -> Int32 {
         precondition(Thread.isMainThread, "Supervisor.run must run on the main thread (children's PDEATHSIG follows it)")
         emu3_install_stop_signals()
@@ -58,8 +60,9 @@ public final class Supervisor {
         var reported = false
         for i in children.indices where children[i].managed {
             if let error = start(i) {
-                ready(error)
                 stopAll()
+                lock.release()
+                ready(error)
                 return 1
             }
         }
@@ -70,8 +73,9 @@ public final class Supervisor {
             if !reported {
                 if let failure = startupFailure(deadline: startDeadline) {
                     note("start failed: \(failure)")
-                    ready(failure)
                     stopAll()
+                    lock.release()
+                    ready(failure)
                     return 1
                 }
                 if children.allSatisfy({ !$0.managed || $0.state == .serving }) {
@@ -87,8 +91,9 @@ public final class Supervisor {
             sleepTick()
         }
         note("received signal \(emu3_stop_signal()); stopping the services")
-        if !reported { ready(.supervisorDied(detail: "stopped by signal \(emu3_stop_signal()) while starting", log: configuration.supervisorLogPath)) }
         stopAll()
+        lock.release()
+        if !reported { ready(.supervisorDied(detail: "stopped by signal \(emu3_stop_signal()) while starting", log: configuration.supervisorLogPath)) }
         return 0
     }
 

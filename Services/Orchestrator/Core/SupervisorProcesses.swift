@@ -167,6 +167,9 @@ public final class SupervisorLock {
 
     deinit { close(fd) }
 
+    /// Lets go of the lock before the process exits (a failed start reports only after this).
+    public func release() { flock(fd, LOCK_UN) }
+
     /// Whether a live supervisor holds the lock of `runtimeDir`.
     public static func isHeld(runtimeDir: String) -> Bool {
         let fd = open(runtimeDir + "/supervisor.lock", O_RDWR | O_CLOEXEC)
