@@ -2,7 +2,8 @@
 project's Swift services, and writes the figures as JSON.
 
 - VQ: held-out reconstruction PSNR, the detector on round-tripped held-out scenes, and how local
-  the codes are (what one object changes; whether a held-out object's codes occur in training).
+  the codes are (what one object changes; whether a held-out object's codes occur in training;
+  how much of the change the encoder's GroupNorm statistics carry, locality_probe.py).
 - Text to image: the detector on images made for held-out prompts (prompted shape, colour and
   position all right), with the model's default CFG and without CFG, over several seeds.
 - Understanding: exact answers on held-out VQA pairs (greedy); captions naming the right objects;
@@ -34,6 +35,7 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_sampler  # noqa: E402
+import locality_probe  # noqa: E402
 from detector import check, detect  # noqa: E402
 from scenes import (BACKGROUNDS, COLOURS, HELD_OUT, PHRASE, POSITIONS, SHAPES, SIZES, Obj, Scene,  # noqa: E402
                     caption, prompt_scene, questions, random_scene, render)
@@ -198,6 +200,14 @@ def eval_code_locality(t: VisionTokenizer):
             "heldout_object_codes_seen_there": round(float(np.mean(found)), 3)}
 
 
+def eval_locality_probe(t: VisionTokenizer):
+    """What carries one object's influence to far cells (locality_probe.py): the codes changed
+    away from the object and the latents' movement there, as trained and with every encoder
+    GroupNorm using the empty scene's statistics."""
+    return {"as_trained": locality_probe.probe(t.vq, freeze_norms=False, drop_attention=False),
+            "empty_scene_norm_statistics": locality_probe.probe(t.vq, freeze_norms=True, drop_attention=False)}
+
+
 def t2i_prompts(n, held_out, seed=2000):
     rng = random.Random(seed + (1 if held_out else 0))
     return [prompt_scene(rng, held_out) for _ in range(n)]
@@ -318,13 +328,14 @@ def main():
     torch.manual_seed(0)
     if args.tokenizer_only:
         vq = VisionTokenizer(args.model)
-        print(json.dumps({"vq": eval_vq(vq), "vq_code_locality": eval_code_locality(vq)}, indent=1))
+        print(json.dumps({"vq": eval_vq(vq), "vq_code_locality": eval_code_locality(vq),
+                          "vq_locality_probe": eval_locality_probe(vq)}, indent=1))
         return
     t = Tiny(args.model)
     d = t.defaults
     cfg, top_k = float(d.get("cfg_scale", 3.0)), int(d.get("top_k", 2048))
     t0 = time.time()
-    m = {"vq": eval_vq(t), "vq_code_locality": eval_code_locality(t)}
+    m = {"vq": eval_vq(t), "vq_code_locality": eval_code_locality(t), "vq_locality_probe": eval_locality_probe(t)}
     held, seen = t2i_prompts(args.prompts, True), t2i_prompts(args.prompts, False)
     m["t2i_heldout_default_cfg"] = dict(eval_t2i(t, held, args.seeds, cfg, top_k), cfg=cfg)
     m["t2i_heldout_no_cfg"] = ({k: v for k, v in m["t2i_heldout_default_cfg"].items() if k != "cfg"} if cfg == 1.0

@@ -14,12 +14,19 @@ cells whose neighbourhood did not change to stay put; it is off by default becau
 35 minutes it made the latents far more local but the codes not (the codebook packs the
 background so densely that small shifts still change codes), and reconstruction fell to 21 dB.
 
+`--local-encoder` (on in `make tiny-model`) holds the encoder's convolutions on the code grid at
+1x1 and its middle attention silent (the weights stay zero; the architecture is Emu3's). It
+trains faster: in a 1,500-step one-thread trial beside the plain recipe, 25.6 against 22.7 dB on
+256 held-out scenes. It does not make the codes local by itself: the GroupNorms still normalise
+each channel over the whole image, and `locality_probe.py` shows that they then carry most of an
+object's influence on far cells.
+
 Training stops after --steps N steps (the schedule runs over them, so a seed gives the same
 weights again on the same kind of CPU with the same thread count), or without it after --minutes M
 of wall-clock time (the schedule runs over the time; for trials).
 
 Usage: vq.py OUT_DIR [--steps N | --minutes M] [--seed S] [--consistency W [--consistency-shift N]]
-             [--restart-from all|busy] [--codebook K] [--resume DIR [--decoder-only]]
+             [--local-encoder] [--restart-from all|busy] [--codebook K] [--resume DIR [--decoder-only]]
 """
 from __future__ import annotations
 
@@ -143,6 +150,27 @@ def consistency(vq: Emu3VQVAE, x: torch.Tensor, z: torch.Tensor, rng, shift: int
     return d.mean() / z.detach().var().clamp(min=1e-6)
 
 
+def local_encoder_masks(vq: Emu3VQVAE) -> list[tuple[torch.nn.Parameter, torch.Tensor]]:
+    """For `--local-encoder`: (weight, mask) of every encoder convolution that runs on the code
+    grid (the last level, the middle block, conv_out and the temporal convolutions), masking all
+    but the centre tap of their 3x3 spatial kernels. With those taps zero these layers mix nothing
+    across cells, and a code's latent sees about 22 pixels (under 3 cells) around its cell instead
+    of the whole image. The middle block's attention is silenced the same way (its output
+    projection zero). The architecture is unchanged: the weights are only kept at zero."""
+    enc = vq.encoder
+    grid_level = [enc.down_block.down[-1], enc.middle_block, enc.conv_out, enc.time_conv, enc.time_res_stack]
+    out = []
+    for part in grid_level:
+        for m in part.modules():
+            if isinstance(m, (torch.nn.Conv2d, torch.nn.Conv3d)) and m.weight.shape[-1] == 3:
+                mask = torch.zeros_like(m.weight)
+                mask[..., 1, 1] = 1
+                out.append((m.weight, mask))
+    attn = enc.middle_block.attn_1.out_proj
+    out += [(attn.weight, torch.zeros_like(attn.weight)), (attn.bias, torch.zeros_like(attn.bias))]
+    return out
+
+
 def busy_cells(x: torch.Tensor, grid: int) -> torch.Tensor:
     """(B*grid*grid,) whether each cell's patch has more than one colour, in latent order."""
     b, c, hh, ww = x.shape
@@ -178,6 +206,9 @@ def main():
     ap.add_argument("--restart-from", choices=["all", "busy"], default="all",
                     help="dead codes restart at latents of any cell, or of cells whose patch is not flat")
     ap.add_argument("--codebook", type=int, default=VQ_CONFIG["codebook_size"], help="codebook entries")
+    ap.add_argument("--local-encoder", action="store_true",
+                    help="keep the encoder's convolutions on the code grid 1x1 and its middle attention"
+                         " silent (weights held at zero; see local_encoder_masks), so codes see only nearby pixels")
     ap.add_argument("--resume", help="start from this saved tokenizer instead of a random one")
     ap.add_argument("--decoder-only", action="store_true",
                     help="train only the decoder (with --resume): the encoder and codebook are frozen, so"
@@ -207,6 +238,10 @@ def main():
         for part in (vq.encoder, vq.quant_conv, vq.quantize):
             part.requires_grad_(False)
             part.eval()                   # inference statistics: the codes it will give when served
+    masks = local_encoder_masks(vq) if args.local_encoder and not args.decoder_only else []
+    with torch.no_grad():
+        for w, m in masks:
+            w.mul_(m)
     params = [p for p in vq.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.99))
     k = vq.config.codebook_size
@@ -287,6 +322,9 @@ def main():
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        with torch.no_grad():
+            for w, m in masks:
+                w.mul_(m)
         step += 1
         if learn_codes:
             learn_codebook(x, z, idx, step, frac)
