@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds and fixed step counts,
-# on CPU (58 minutes on 2 cores, 54 of them training; 84 on a slower day): vocabulary, VQ tokenizer, its
-# decoder alone (codes frozen), the Emu3 decoder, export, evaluation, model card. The same kind of
-# CPU with the same thread count (EMU3_TINY_THREADS, default 2) gives the same weights again; the
-# minutes vary with the machine. Needs the dev-only venv (tools/setup-venv.sh). Steps per stage can
-# be set with VQ_STEPS, VQ_DECODER_STEPS and BACKBONE_STEPS; EMU3_TINY_BIN (a folder holding
-# emu3-orchestrator and the services) adds the measurements through the Swift services.
+# on CPU (58 minutes on 2 cores, 54 of them training; 84 on a slower day): vocabulary, VQ
+# tokenizer (its encoder held local on the code grid, vq.py --local-encoder), its decoder alone
+# (codes frozen), the Emu3 decoder, export, evaluation, model card. The same kind of CPU with the
+# same thread count (EMU3_TINY_THREADS, default 2) gives the same weights again; the minutes vary
+# with the machine. Needs the dev-only venv (tools/setup-venv.sh). Steps per stage can be set with
+# VQ_STEPS, VQ_DECODER_STEPS and BACKBONE_STEPS; EMU3_TINY_BIN (a folder holding emu3-orchestrator
+# and the services) adds the measurements through the Swift services.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -155,7 +155,7 @@ def local_encoder_masks(vq: Emu3VQVAE) -> list[tuple[torch.nn.Parameter, torch.T
     grid (the last level, the middle block, conv_out and the temporal convolutions), masking all
     but the centre tap of their 3x3 spatial kernels. With those taps zero these layers mix nothing
     across cells, and a code's latent sees about 22 pixels (under 3 cells) around its cell instead
-    of the whole image. The middle block's attention is silenced the same way (its output
+    of the whole image, except through the GroupNorms' per-image statistics. The middle block's attention is silenced the same way (its output
     projection zero). The architecture is unchanged: the weights are only kept at zero."""
     enc = vq.encoder
     grid_level = [enc.down_block.down[-1], enc.middle_block, enc.conv_out, enc.time_conv, enc.time_res_stack]
@@ -208,7 +208,7 @@ def main():
     ap.add_argument("--codebook", type=int, default=VQ_CONFIG["codebook_size"], help="codebook entries")
     ap.add_argument("--local-encoder", action="store_true",
                     help="keep the encoder's convolutions on the code grid 1x1 and its middle attention"
-                         " silent (weights held at zero; see local_encoder_masks), so codes see only nearby pixels")
+                         " silent (weights held at zero; see local_encoder_masks): only GroupNorm still sees the whole image")
     ap.add_argument("--resume", help="start from this saved tokenizer instead of a random one")
     ap.add_argument("--decoder-only", action="store_true",
                     help="train only the decoder (with --resume): the encoder and codebook are frozen, so"
