@@ -107,7 +107,8 @@ def refill(text: str, width: int = 100) -> str:
     shorter (the figures filled into the templates change line lengths); tables, headings, lists,
     code and short paragraphs stay as written."""
     out = []
-    for block in text.split("\n\n"):
+    end = "\n" if text.endswith("\n") else ""
+    for block in text.rstrip("\n").split("\n\n"):
         lines = block.split("\n")
         head = [lines.pop(0)] if lines[0].startswith("#") else []     # a heading right above its paragraph
         prose = lines and not any(line.startswith(("|", "#", "```", "- ")) for line in lines)
@@ -115,7 +116,7 @@ def refill(text: str, width: int = 100) -> str:
                       or any(len(line) < width - 30 for line in lines[:-1])):
             lines = textwrap.fill(" ".join(lines), width, break_long_words=False, break_on_hyphens=False).split("\n")
         out.append("\n".join(head + lines))
-    return "\n\n".join(out)
+    return "\n\n".join(out) + end
 
 
 def swift_agreement(m) -> str:
