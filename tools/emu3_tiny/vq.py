@@ -28,7 +28,8 @@ weights again on the same kind of CPU with the same thread count), or without it
 of wall-clock time (the schedule runs over the time; for trials).
 
 Usage: vq.py OUT_DIR [--steps N | --minutes M] [--seed S] [--consistency W [--consistency-shift N]]
-             [--local-encoder] [--norm-statistics W] [--restart-from all|busy] [--codebook K] [--resume DIR [--decoder-only]]
+             [--local-encoder] [--norm-statistics W] [--restart-from all|busy] [--codebook K]
+             [--resume DIR [--decoder-only]]
 """
 from __future__ import annotations
 
