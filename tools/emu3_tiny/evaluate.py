@@ -181,11 +181,7 @@ def eval_code_locality(t: VisionTokenizer):
     keys = list(itertools.product(SHAPES, COLOURS, SIZES, BACKGROUNDS, POSITIONS))
     codes = t.encode(np.stack([render(Scene((Obj(sh, co, sz, pos),), bg)) for sh, co, sz, bg, pos in keys]))
     empty = dict(zip(BACKGROUNDS, t.encode(np.stack([render(Scene((), bg)) for bg in BACKGROUNDS]))))
-    near = {}
-    for pos, (cx, cy) in POSITIONS.items():
-        win = np.zeros((8, 8), bool)
-        win[max(cy // 8 - 2, 0):cy // 8 + 2, max(cx // 8 - 2, 0):cx // 8 + 2] = True
-        near[pos] = win
+    near = locality_probe.near_windows()
     changed = [c != empty[k[3]] for k, c in zip(keys, codes)]
     seen: dict[tuple, set] = {}
     for k, c in zip(keys, codes):

@@ -27,7 +27,6 @@ import sys
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from scenes import BACKGROUNDS, COLOURS, POSITIONS, SHAPES, SIZES, Obj, Scene, render  # noqa: E402
@@ -87,6 +86,7 @@ def without_middle_attention(vq: Emu3VQVAE):
 
 
 def near_windows() -> dict[str, np.ndarray]:
+    """Per position: the 4×4 code cells around an object there (evaluate.py's locality uses them too)."""
     near = {}
     for pos, (cx, cy) in POSITIONS.items():
         win = np.zeros((8, 8), bool)
