@@ -393,8 +393,8 @@ normalises each channel over the whole image, now carries the object's influence
 GroupNorm is part of the architecture, so the lever is training: `vq.py --norm-statistics W` adds a
 loss asking the encoder's GroupNorm statistics to stay as on the empty scene of the same background.
 In a 1,000-step one-thread trial with the local encoder, W = 1 brought the codes changed away from
-an object from 46.0 to 30.4 (69% of a held-out object's codes seen there, against 55%) but cost 2.3
-dB (19.9 against 22.2) and 1.6× the time per step, so it is not in the recipe yet. Even with the
+an object from 46.0 to 32.2 (64% of a held-out object's codes seen there, against 55%) but cost 2.5
+dB (19.7 against 22.2) and an encoder pass per step, so it is not in the recipe yet. Even with the
 statistics fixed, some far codes change (see Results), because the codebook packs the background densely.
 Earlier attempts: `vq.py --consistency W` adds a loss asking the latents of cells whose
 neighbourhood did not change to stay put (the scene shifted by whole cells and a band of it

@@ -21,7 +21,7 @@ trains faster: in a 1,500-step one-thread trial beside the plain recipe, 25.6 ag
 each channel over the whole image, and `locality_probe.py` shows that they then carry most of an
 object's influence on far cells. `--norm-statistics W` (a trial, off by default) asks them to stay
 as on the empty scene: at W = 1 for 1,000 steps on one thread (with --local-encoder) it cut the codes
-an object changes away from it from 46.0 to 30.4, but cost 2.3 dB and 1.6x the time per step.
+an object changes away from it from 46.0 to 32.2, but cost 2.5 dB and an encoder pass per step.
 
 Training stops after --steps N steps (the schedule runs over them, so a seed gives the same
 weights again on the same kind of CPU with the same thread count), or without it after --minutes M
@@ -34,6 +34,7 @@ Usage: vq.py OUT_DIR [--steps N | --minutes M] [--seed S] [--consistency W [--co
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -158,8 +159,9 @@ def local_encoder_masks(vq: Emu3VQVAE) -> list[tuple[torch.nn.Parameter, torch.T
     grid (the last level, the middle block, conv_out and the temporal convolutions), masking all
     but the centre tap of their 3x3 spatial kernels. With those taps zero these layers mix nothing
     across cells, and a code's latent sees about 22 pixels (under 3 cells) around its cell instead
-    of the whole image, except through the GroupNorms' per-image statistics. The middle block's attention is silenced the same way (its output
-    projection zero). The architecture is unchanged: the weights are only kept at zero."""
+    of the whole image, except through the GroupNorms' per-image statistics. The middle block's
+    attention is silenced the same way (its output projection zero). The architecture is
+    unchanged: the weights are only kept at zero."""
     enc = vq.encoder
     grid_level = [enc.down_block.down[-1], enc.middle_block, enc.conv_out, enc.time_conv, enc.time_res_stack]
     out = []
@@ -174,29 +176,44 @@ def local_encoder_masks(vq: Emu3VQVAE) -> list[tuple[torch.nn.Parameter, torch.T
     return out
 
 
-def norm_statistics_loss(vq: Emu3VQVAE, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-    """For `--norm-statistics W` (a trial): how far the encoder's GroupNorm statistics on the batch
-    are from those on the empty scenes of the same backgrounds (each image's corner colour). The
-    statistics are what carries an object's influence to far cells once the convolutions on the
-    code grid are local (locality_probe.py); this asks the encoder to keep them as without it."""
-    norms = [m for m in vq.encoder.modules() if isinstance(m, torch.nn.GroupNorm)]
-    seen: list[torch.Tensor] = []
+class NormStatistics:
+    """For `--norm-statistics W` (a trial): records the encoder's GroupNorm statistics (per group:
+    mean and log variance) during the forward passes made while it is installed."""
 
-    def hook(module, inputs):
+    def __init__(self, vq: Emu3VQVAE):
+        self.norms = [m for m in vq.encoder.modules() if isinstance(m, torch.nn.GroupNorm)]
+        self.seen: list[torch.Tensor] = []
+
+    def _hook(self, module, inputs):
         g = inputs[0].reshape(inputs[0].shape[0], module.num_groups, -1)
-        seen.append(torch.stack([g.mean(-1), (g.var(-1, unbiased=False) + 1e-6).log()], -1))
+        self.seen.append(torch.stack([g.mean(-1), (g.var(-1, unbiased=False) + 1e-6).log()], -1))
 
-    handles = [m.register_forward_pre_hook(hook) for m in norms]
-    try:
-        encode_latent(vq, x)                                        # (the latents z are the same)
-        with_object = seen[:]
-        seen.clear()
-        encode_latent(vq, x[:, :, :1, :1].expand_as(x).contiguous())
-        empty = seen[:]
-    finally:
-        for h in handles:
-            h.remove()
-    return sum(F.mse_loss(a, b) for a, b in zip(with_object, empty)) / len(norms)
+    @contextlib.contextmanager
+    def recording(self):
+        self.seen = []
+        handles = [m.register_forward_pre_hook(self._hook) for m in self.norms]
+        try:
+            yield self.seen
+        finally:
+            for h in handles:
+                h.remove()
+
+    def loss(self, vq: Emu3VQVAE, x: torch.Tensor, with_object: list[torch.Tensor]) -> torch.Tensor:
+        """How far the statistics recorded on the batch (`with_object`, from its own forward pass)
+        are from those on the empty scenes of the same backgrounds (each image's corner colour).
+        The statistics are what carries an object's influence to far cells once the convolutions
+        on the code grid are local (locality_probe.py); this asks the encoder to keep them as
+        without it."""
+        with self.recording() as empty:
+            encode_latent(vq, x[:, :, :1, :1].expand_as(x).contiguous())
+        return sum(F.mse_loss(a, b) for a, b in zip(with_object, empty)) / len(self.norms)
+
+
+def hold_at_zero(masks: list[tuple[torch.nn.Parameter, torch.Tensor]]):
+    """Multiplies each weight by its mask (local_encoder_masks), in place."""
+    with torch.no_grad():
+        for w, m in masks:
+            w.mul_(m)
 
 
 def busy_cells(x: torch.Tensor, grid: int) -> torch.Tensor:
@@ -238,7 +255,7 @@ def main():
                     help="keep the encoder's convolutions on the code grid 1x1 and its middle attention"
                          " silent (weights held at zero; see local_encoder_masks): only GroupNorm still sees the whole image")
     ap.add_argument("--norm-statistics", type=float, default=0.0,
-                    help="weight of norm_statistics_loss (a trial; default 0, off)")
+                    help="weight of NormStatistics.loss (a trial; default 0, off)")
     ap.add_argument("--resume", help="start from this saved tokenizer instead of a random one")
     ap.add_argument("--decoder-only", action="store_true",
                     help="train only the decoder (with --resume): the encoder and codebook are frozen, so"
@@ -269,9 +286,8 @@ def main():
             part.requires_grad_(False)
             part.eval()                   # inference statistics: the codes it will give when served
     masks = local_encoder_masks(vq) if args.local_encoder and not args.decoder_only else []
-    with torch.no_grad():
-        for w, m in masks:
-            w.mul_(m)
+    hold_at_zero(masks)
+    norm_stats = NormStatistics(vq) if args.norm_statistics > 0 and not args.decoder_only else None
     params = [p for p in vq.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.99))
     k = vq.config.codebook_size
@@ -339,7 +355,8 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         x = to_pixels(train[rng.integers(0, len(train), args.batch)])
-        with torch.set_grad_enabled(learn_codes):
+        with torch.set_grad_enabled(learn_codes), \
+                (norm_stats.recording() if norm_stats else contextlib.nullcontext()) as with_object:
             z = encode_latent(vq, x)
             idx, q = quantize(vq, z)
         y = decode_frame0(vq, z + (q - z).detach() if learn_codes else q)   # straight-through
@@ -347,16 +364,14 @@ def main():
         loss = rec + 0.1 * F.l1_loss(y, x)
         if learn_codes:
             loss = loss + 0.25 * F.mse_loss(z, q.detach())
-            if args.norm_statistics > 0:
-                loss = loss + args.norm_statistics * norm_statistics_loss(vq, x, z)
+            if norm_stats:
+                loss = loss + args.norm_statistics * norm_stats.loss(vq, x, with_object)
             if args.consistency > 0:
                 loss = loss + args.consistency * consistency(vq, x, z, rng, args.consistency_shift)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        with torch.no_grad():
-            for w, m in masks:
-                w.mul_(m)
+        hold_at_zero(masks)
         step += 1
         if learn_codes:
             learn_codebook(x, z, idx, step, frac)
