@@ -41,7 +41,7 @@ from scenes import (BACKGROUNDS, COLOURS, HELD_OUT, PHRASE, POSITIONS, SHAPES, S
                     caption, prompt_scene, questions, random_scene, render)
 from sequences import NEGATIVE_PROMPT, Builder  # noqa: E402
 from transformers import Emu3ForConditionalGeneration, Emu3VQVAE  # noqa: E402
-from vq import decode_frame0, encode_latent, psnr, quantize, to_pixels  # noqa: E402
+from vq import FAR, decode_frame0, encode_latent, psnr, quantize, to_pixels  # noqa: E402
 
 
 class VisionTokenizer:
@@ -190,7 +190,9 @@ def eval_code_locality(t: VisionTokenizer):
                 seen.setdefault(k[2:] + cell, set()).add(int(c[cell]))
     found = [int(c[cell]) in seen.get(k[2:] + cell, ()) for k, c in zip(keys, codes) if (k[0], k[1]) in HELD_OUT
              for cell in zip(*np.nonzero(near[k[4]]))]
-    return {"codes_in_empty_scene": round(float(np.mean([len(np.unique(e)) for e in empty.values()])), 1),
+    book = t.vq.quantize.embedding.weight
+    return {"codes_reachable": int((book.norm(dim=1) < FAR / 2).sum()),    # not removed by vq.py --merge-codes
+            "codes_in_empty_scene": round(float(np.mean([len(np.unique(e)) for e in empty.values()])), 1),
             "codes_changed_by_one_object": round(float(np.mean([ch.sum() for ch in changed])), 1),
             "codes_changed_away_from_it": round(float(np.mean([(ch & ~near[k[4]]).sum() for k, ch in zip(keys, changed)])), 1),
             "heldout_object_codes_seen_there": round(float(np.mean(found)), 3)}
