@@ -165,8 +165,9 @@ def decoder_stage(curve, m) -> str:
     return f"""
 Then the tokenizer's codebook is thinned and its decoder trained alone, for {steps:,} steps ({minutes:.0f}
 minutes; `vq.py --decoder-only --merge-codes 0.3`). The first stage's codebook follows the latents'
-density, so it packs most of its codes around the background colours, so densely that the small
-shift an object makes to far latents (through the encoder's GroupNorms) changes their codes, and a
+density, and 83% of the cells are flat (one colour of 11): 700 of the 949 codes in use on 2,000
+training scenes stand mostly for flat cells, packed so densely that the small shift an object
+makes to far latents (through the encoder's GroupNorms) changes their codes, and a
 held-out object's cells get codes that training never put there. Thinning takes the codes in
 order of use on 4,000 training scenes and removes each one closer than 0.3 of the latents' spread
 to a code already kept, and the unused ones: {kept if kept is not None else "?"} codes remain. A removed code's row is moved to

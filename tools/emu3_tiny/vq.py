@@ -222,9 +222,10 @@ def merge_codes(vq: Emu3VQVAE, images: np.ndarray, eps: float) -> int:
     chosen), as are unused ones. Returns the number kept. The codebook keeps its size (the
     architecture is unchanged); the removed codes' latents go to their nearest kept code.
 
-    Why: the EMA codebook spends most of its 1,024 codes on the background, packed so densely that
-    the small shift an object makes to far latents (through the encoder's GroupNorms) changes
-    their codes, and a held-out object's cells get codes training never put there. On the model
+    Why: the EMA codebook follows the latents' density, and 83% of the cells are flat (one colour
+    of 11): in make tiny-model's first stage, 700 of the 949 codes in use on 2,000 training scenes
+    stand mostly for flat cells, packed so densely that the small shift an object makes to far
+    latents (through the encoder's GroupNorms) changes their codes, and a held-out object's cells get codes training never put there. On the model
     before this option, at EPS 0.3: 956 codes in use became 45, codes changed away from an object
     46.0 → 23.1, held-out object codes seen there in training 46.5% → 95.3%, at 32.07 → 30.81 dB
     before the decoder is trained on the kept codes."""
