@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds and fixed step counts,
-# on CPU (62 minutes on 2 cores, 57 of them training; 84 on a slower day): vocabulary, VQ
+# on CPU (62 minutes on 2 cores, 56 of them training; 84 on a slower day): vocabulary, VQ
 # tokenizer (its encoder held local on the code grid, vq.py --local-encoder), its codebook thinned
 # (vq.py --merge-codes) and its decoder alone (codes frozen), the Emu3 decoder, export,
 # evaluation, model card. The same kind of CPU with the same thread count (EMU3_TINY_THREADS,
