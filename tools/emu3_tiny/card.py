@@ -312,8 +312,8 @@ images for held-out prompts (20 prompts, 10 seeds each in PyTorch, 5 through the
 ("all" = the prompted shape, colour and position all found.) The defaults (no CFG, top-k 4) were
 chosen by `tools/emu3_tiny/sweep.py` on prompts from the training distribution with the first
 model, where every CFG scale above 1 lowered every figure (the unconditional stream is weak); with
-this one CFG 3 draws the prompted shape more often but loses colour, position and background, as
-the table shows. The model composes only a little: on held-out (shape, colour) pairs it draws
+this one CFG 3 draws the prompted shape in {fmt(get(m, ("t2i_heldout_cfg3", "shape")))} of the held-out images (the default {fmt(held_shape)}) but
+loses colour, position and background ({fmt(get(m, ("t2i_heldout_cfg3", "colour")))}, {fmt(get(m, ("t2i_heldout_cfg3", "position")))} and {fmt(get(m, ("t2i_heldout_cfg3", "background")))}), as the table shows. The model composes only a little: on held-out (shape, colour) pairs it draws
 the prompted colour and position, but mostly another shape, one it has seen in that colour (the
 prompted shape in {fmt(held_shape)} of the images, {"below" if held_shape < 1 / 6 else "against"} the 1 in 6 of a random shape). On prompts
 from the training distribution it follows the shape far more often ({fmt(get(m, ("t2i_seen_default_cfg", "shape")))}). The Swift
