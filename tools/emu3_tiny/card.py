@@ -155,21 +155,21 @@ THINNING_TRIAL = [
 ]
 
 
-def decoder_stage(curve, m) -> str:
-    """The tokenizer's second stage: its codebook thinned, then its decoder alone, on codes that
-    no longer change."""
+def decoder_stage(curve, m, eps) -> str:
+    """The tokenizer's second stage: its codebook thinned (at `eps`, from the stage's
+    merge_codes.json), then its decoder alone, on codes that no longer change."""
     if not curve:
         return ""
     steps, minutes = stage_end(curve)
     kept = get(m, ("vq_code_locality", "codes_reachable"))
     return f"""
 Then the tokenizer's codebook is thinned and its decoder trained alone, for {steps:,} steps ({minutes:.0f}
-minutes; `vq.py --decoder-only --merge-codes 0.3`). The first stage's codebook follows the latents'
+minutes; `vq.py --decoder-only --merge-codes {eps}`). The first stage's codebook follows the latents'
 density, and 83% of the cells are flat (one colour of 11): 700 of the 949 codes in use on 2,000
 training scenes stand mostly for flat cells, packed so densely that the small shift an object
 makes to far latents (through the encoder's GroupNorms) changes their codes, and a
 held-out object's cells get codes that training never put there. Thinning takes the codes in
-order of use on 4,000 training scenes and removes each one closer than 0.3 of the latents' spread
+order of use on 4,000 training scenes and removes each one closer than {eps} of the latents' spread
 to a code already kept, and the unused ones: {kept if kept is not None else "?"} codes remain. A removed code's row is moved to
 1,000 in every dimension, where no latent is nearer: the codebook keeps its 1,024 rows, so the
 architecture and the vocabulary are Emu3's, and the removed codes never occur. The thinning
@@ -194,6 +194,8 @@ def render(work, model):
     vq_curve = json.load(open(stage1 if os.path.exists(stage1) else os.path.join(work, "vq", "curve.json")))
     dec_curve = json.load(open(os.path.join(work, "vq", "curve.json"))) if os.path.exists(stage1) else []
     bb_curve = json.load(open(os.path.join(work, "backbone_curve.json")))
+    merged = os.path.join(work, "vq", "merge_codes.json")           # vq.py --merge-codes
+    eps = json.load(open(merged))["eps"] if os.path.exists(merged) else "?"
     cfg = json.load(open(os.path.join(model, "config.json")))
     d = json.load(open(os.path.join(model, "emu3_defaults.json")))
     t, v = cfg["text_config"], cfg["vq_config"]
@@ -278,7 +280,7 @@ vs 21.7 dB, `vq.py --restarts`). Held-out PSNR (first 128 held-out scenes) by mi
 
 {table(curve_rows(vq_curve, ["step", "loss", "heldout_psnr_db", "codes_in_use"], max(1, len(vq_curve) // 12)),
        ["minutes", "step", "train MSE", "held-out PSNR (dB)", "codes in use"])}
-{decoder_stage(dec_curve, m)}
+{decoder_stage(dec_curve, m, eps)}
 
 Then the decoder ({bb_steps:,} steps, {bb_minutes:.0f} minutes here; AdamW 2e-3 with warm-up and a
 cosine, batch 32 samples, 70% text-to-image, 30% understanding) on 12,000 encoded training
@@ -424,7 +426,7 @@ What moved the held-out figures was making the codes local, and they are local o
 object still changes {loc.get('codes_changed_away_from_it', '?')} codes away from it (see Results). The levers measured, in order:
 - **Thinning the codebook** (`vq.py --merge-codes`, this model): the largest step by far (Previous
   models). A larger EPS makes the codes more local still but costs PSNR (the table under Training),
-  and at 0.3 this model is {m['vq']['heldout_psnr_db'] - 30:.2f} dB above the 30 dB goal. Not yet tried: a longer
+  and at {eps} this model is {m['vq']['heldout_psnr_db'] - 30:.2f} dB above the 30 dB goal. Not yet tried: a longer
   decoder-only stage after thinning, to thin further at the same PSNR.
 - **The encoder's reach.** With `locality_probe.py` on the model before the local encoder, the
   eleven 3×3 convolutions on the code grid carried an object's influence (with the empty scene's

@@ -330,6 +330,9 @@ def main():
             sys.exit("vq.py: --merge-codes needs --decoder-only (the codes must stay as merged)")
         kept = merge_codes(vq, train[:4000], args.merge_codes)
         print(f"merged the codebook at {args.merge_codes} of the latents' spread: {kept} codes kept", flush=True)
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "merge_codes.json"), "w") as f:   # for card.py
+            json.dump({"eps": args.merge_codes, "codes_kept": kept}, f)
     masks = local_encoder_masks(vq) if args.local_encoder and not args.decoder_only else []
     hold_at_zero(masks)
     norm_stats = NormStatistics(vq) if args.norm_statistics > 0 and not args.decoder_only else None
