@@ -9,7 +9,12 @@ code looks like (`--init random` keeps transformers' initialisation). Writes OUT
 Training stops after --steps N steps (reproducible; the schedule runs over them), or without it
 after --minutes M of wall-clock time (for trials).
 
-Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]   (needs OUT/vq and OUT/tokenizer)
+Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
+leaves out an object's colour or shape in captions; `--binding-questions` always asks each object's
+colour and position of two-object scenes.
+
+Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
+                       [--factor-captions P] [--binding-questions]   (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
 
@@ -94,13 +99,24 @@ def text_config(tok: Tokenizer) -> dict:
                 eos_token_id=b.eos)
 
 
-def sample(builder: Builder, rng: random.Random, scene, codes):
-    """One training sample: (ids, loss weights, segments, positions)."""
+def binding_questions(qa):
+    """The questions that name one object of a scene and ask for its colour or position."""
+    return [(q, a) for q, a in qa if q.startswith(("What colour is the ", "Where is the ")) and "background" not in q]
+
+
+def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False):
+    """One training sample: (ids, loss weights, segments, positions). With `binding`, an
+    understanding sample of a two-object scene always holds the questions that find one object by
+    its shape (its colour, its position), and the rest of its questions at random."""
     if rng.random() < T2I_SHARE:
-        text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng)
+        text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor)
         ids, w = builder.text_to_image(text, codes)
         return ids, w, [0] * len(ids), list(range(len(ids)))
     qa = questions(scene)
+    if binding and len(scene.objects) > 1:
+        bind = binding_questions(qa)
+        rest = [x for x in qa if x not in bind]
+        return builder.image_to_texts(codes, bind + rng.sample(rest, max(0, QAS_PER_IMAGE - len(bind))))
     return builder.image_to_texts(codes, rng.sample(qa, min(QAS_PER_IMAGE, len(qa))))
 
 
@@ -170,6 +186,10 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--init", choices=["appearance", "random"], default="appearance",
                     help="visual token rows: from what the codes look like, or the default random init")
+    ap.add_argument("--factor-captions", type=float, default=0.0, metavar="P",
+                    help="per object in a text-to-image caption, leave out its colour or its shape with probability P")
+    ap.add_argument("--binding-questions", action="store_true",
+                    help="understanding samples of two-object scenes always ask each object's colour and position")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
@@ -216,7 +236,8 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
-        ids, w, mask, pos = batch_tensors([sample(builder, rng, scenes[i], codes[i]) for i in picks],
+        ids, w, mask, pos = batch_tensors([sample(builder, rng, scenes[i], codes[i], args.factor_captions,
+                                                 args.binding_questions) for i in picks],
                                           builder.ids.pad)
         loss, ce, ww = weighted_loss(model, ids, w, mask, pos)
         opt.zero_grad(set_to_none=True)

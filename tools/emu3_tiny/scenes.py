@@ -121,15 +121,22 @@ def random_scene(rng: random.Random, held_out: bool | None = False) -> Scene:
             return scene
 
 
-def describe(o: Obj, size: bool = True) -> str:
-    return f"a {o.size + ' ' if size else ''}{o.colour} {o.shape} {PHRASE[o.position]}"
+def describe(o: Obj, size: bool = True, colour: bool = True, shape: bool = True) -> str:
+    words = [o.size] * size + [o.colour] * colour + [o.shape if shape else "shape"]
+    return f"a {' '.join(words)} {PHRASE[o.position]}"
 
 
-def caption(scene: Scene, rng: random.Random | None = None) -> str:
-    """The full caption, or (with rng) a variant that may leave out sizes or the background."""
+def caption(scene: Scene, rng: random.Random | None = None, factor: float = 0.0) -> str:
+    """The full caption, or (with rng) a variant that may leave out sizes or the background, and
+    (with probability `factor` per object) the object's colour or its shape ("a red shape", "a
+    star"), so that a shape's words must draw it in any colour and a colour's in any shape."""
     with_size = True if rng is None else rng.random() < 0.5
     with_bg = True if rng is None else rng.random() < 0.5
-    text = " and ".join(describe(o, with_size) for o in scene.objects)
+    parts = []
+    for o in scene.objects:
+        drop = None if rng is None or factor <= 0 or rng.random() >= factor else rng.choice(["colour", "shape"])
+        parts.append(describe(o, with_size, colour=drop != "colour", shape=drop != "shape"))
+    text = " and ".join(parts)
     if with_bg:
         text += f" on a {scene.background} background"
     return text
