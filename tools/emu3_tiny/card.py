@@ -356,7 +356,7 @@ image {fmt(get(m, ("t2i_heldout_default_cfg", "all")))} (shape {fmt(held_shape)}
 {fmt(get(m, ("understanding_heldout", "vqa_exact")))} (the shape question {fmt(kinds.get("What shape is …"))}, captions {fmt(get(m, ("understanding_heldout", "captions_name_objects")))}), on seen scenes {fmt(get(m, ("understanding_seen", "vqa_exact")))} (the shape question
 {fmt(seen_kinds.get("What shape is …"))}, captions {fmt(get(m, ("understanding_seen", "captions_name_objects")))}); final losses {bb_curve[-1]['image_loss']} and {bb_curve[-1]['text_loss']} nats. Fewer, more local codes cost
 PSNR and round trips read back, and the Emu3 decoder learns them far better, on held-out scenes
-too: these changes are many times the run-to-run noise measured below.
+too: these changes are larger than the run-to-run noise of one run (a second seed, under Limits).
 
 The one before it had the same recipe without `--local-encoder` (78 minutes in one `make
 tiny-model` on a slower day of this CPU). It measured VQ 30.73 dB (first stage 29.5 dB on the first
