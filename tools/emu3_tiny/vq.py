@@ -225,10 +225,10 @@ def merge_codes(vq: Emu3VQVAE, images: np.ndarray, eps: float) -> int:
     Why: the EMA codebook follows the latents' density, and 83% of the cells are flat (one colour
     of 11): in make tiny-model's first stage, 700 of the 949 codes in use on 2,000 training scenes
     stand mostly for flat cells, packed so densely that the small shift an object makes to far
-    latents (through the encoder's GroupNorms) changes their codes, and a held-out object's cells get codes training never put there. On the model
-    before this option, at EPS 0.3: 956 codes in use became 45, codes changed away from an object
-    46.0 → 23.1, held-out object codes seen there in training 46.5% → 95.3%, at 32.07 → 30.81 dB
-    before the decoder is trained on the kept codes."""
+    latents (through the encoder's GroupNorms) changes their codes, and a held-out object's cells
+    get codes training never put there. On the model before this option, at EPS 0.3: 956 codes in
+    use became 45, codes changed away from an object 46.0 → 23.1, held-out object codes seen there
+    in training 46.5% → 95.3%, at 32.07 → 30.81 dB before the decoder is trained on the kept codes."""
     emb = vq.quantize.embedding.weight
     with torch.no_grad():
         zs = [encode_latent(vq, to_pixels(images[i:i + 500])) for i in range(0, len(images), 500)]
