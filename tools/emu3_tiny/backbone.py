@@ -11,10 +11,12 @@ after --minutes M of wall-clock time (for trials).
 
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions; `--binding-questions` always asks each object's
-colour and position of two-object scenes.
+colour and position of two-object scenes; `--factorised-visual C,P`, for a tokenizer made with
+vq.py --product-codes C,P, gives each visual code a colour row plus a pattern row (FactorisedVisual).
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
-                       [--factor-captions P] [--binding-questions]   (needs OUT/vq and OUT/tokenizer)
+                       [--factor-captions P] [--binding-questions] [--factorised-visual C,P]
+                       (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
 
@@ -120,6 +122,43 @@ def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0
     return builder.image_to_texts(codes, rng.sample(qa, min(QAS_PER_IMAGE, len(qa))))
 
 
+class FactorisedVisual(torch.nn.Module):
+    """For `--factorised-visual C,P` (a trial, with a vq.py --product-codes tokenizer): visual code
+    a*P + p gets the input embedding colour_in[a] + pattern_in[p] and the output row
+    colour_out[a] + pattern_out[p], so its logit is the sum of a colour logit and a pattern logit
+    and a shape's words can pick patterns whatever the colour. `write` stores the sums as ordinary
+    rows: the exported model is a plain Emu3 checkpoint."""
+
+    def __init__(self, model, visual0: int, colours: int, patterns: int, std: float):
+        super().__init__()
+        hidden = model.config.hidden_size
+        self.visual0, self.nc, self.np = visual0, colours, patterns
+        s = std / math.sqrt(2)
+        self.colour_in, self.pattern_in, self.colour_out, self.pattern_out = (
+            torch.nn.Parameter(torch.randn(n, hidden) * s) for n in (colours, patterns, colours, patterns))
+
+    def rows(self, colour, pattern) -> torch.Tensor:
+        return (colour[:, None, :] + pattern[None, :, :]).reshape(self.nc * self.np, -1)
+
+    def loss(self, model, ids, w, mask, pos):
+        """weighted_loss with the factorised rows."""
+        vis = ids >= self.visual0
+        code = (ids - self.visual0).clamp(min=0)
+        emb = model.model.embed_tokens(ids)
+        emb = torch.where(vis[..., None], self.colour_in[code // self.np] + self.pattern_in[code % self.np], emb)
+        hidden = model.model(inputs_embeds=emb, attention_mask=mask, position_ids=pos).last_hidden_state[:, :-1]
+        head = torch.cat([model.lm_head.weight[:self.visual0], self.rows(self.colour_out, self.pattern_out)])
+        logits = hidden @ head.t()
+        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+        ww = w[:, 1:].reshape(-1)
+        return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
+
+    @torch.no_grad()
+    def write(self, model):
+        model.model.embed_tokens.weight[self.visual0:] = self.rows(self.colour_in, self.pattern_in)
+        model.lm_head.weight[self.visual0:] = self.rows(self.colour_out, self.pattern_out)
+
+
 def pack(samples, row: int = 208):
     """Packs samples into rows of `row` tokens (or the longest sample's length), first fit,
     longest first, so that short text-to-image samples do not pad to a row of questions."""
@@ -190,6 +229,8 @@ def main():
                     help="per object in a text-to-image caption, leave out its colour or its shape with probability P")
     ap.add_argument("--binding-questions", action="store_true",
                     help="understanding samples of two-object scenes always ask each object's colour and position")
+    ap.add_argument("--factorised-visual", metavar="C,P",
+                    help="a trial for a vq.py --product-codes C,P tokenizer: visual rows as colour + pattern rows")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
@@ -213,13 +254,21 @@ def main():
     print(f"data: {len(scenes)} scenes encoded in {time.time() - t0:.0f}s", flush=True)
 
     model = Emu3ForCausalLM(Emu3TextConfig(**text_config(tok)))
-    if args.init == "appearance":
+    factorised = None
+    if args.factorised_visual:
+        c, p = (int(v) for v in args.factorised_visual.split(","))
+        assert builder.ids.visual0 + c * p == tok.get_vocab_size(), "visual tokens must be the last ids"
+        factorised = FactorisedVisual(model, builder.ids.visual0, c, p, model.config.initializer_range)
+        print(f"visual rows factorised: {c} colour x {p} pattern rows", flush=True)
+    elif args.init == "appearance":
         feats, counts = code_appearance(scenes, codes, builder.ids.visual_count)
         init_visual_rows(model, feats, counts, builder.ids.visual0, args.seed)
         print(f"init: visual rows from the mean patches of {int((counts > 0).sum())} codes", flush=True)
     model.train()
     print(f"params: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M, vocab {tok.get_vocab_size()}", flush=True)
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
+    decay += list(factorised.parameters()) if factorised else []
+    trained = list(model.parameters()) + (list(factorised.parameters()) if factorised else [])
     other = [p for n, p in model.named_parameters() if p.ndim < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
@@ -239,10 +288,10 @@ def main():
         ids, w, mask, pos = batch_tensors([sample(builder, rng, scenes[i], codes[i], args.factor_captions,
                                                  args.binding_questions) for i in picks],
                                           builder.ids.pad)
-        loss, ce, ww = weighted_loss(model, ids, w, mask, pos)
+        loss, ce, ww = (factorised.loss if factorised else weighted_loss)(model, ids, w, mask, pos)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(trained, 1.0)
         opt.step()
         step += 1
         tokens += int((ids != builder.ids.pad).sum())
@@ -257,6 +306,8 @@ def main():
             report(curve, acc, step, elapsed, tokens, lr)
     if step % 100:
         report(curve, acc, step, time.time() - start, tokens, lr)   # the stage's last point: where it ended
+    if factorised:
+        factorised.write(model)
     model.eval()
     model.save_pretrained(os.path.join(args.out, "backbone"))
     with open(os.path.join(args.out, "backbone_curve.json"), "w") as f:

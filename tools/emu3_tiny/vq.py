@@ -26,12 +26,17 @@ as on the empty scene: at W = 1 for 1,000 steps on one thread (with --local-enco
 an object changes away from it from 46.0 to 32.2, but cost 2.5 dB and an encoder pass per step;
 in the full first stage (2 threads) it stood at 22.2 dB at step 2,600 against 30.7 without it.
 
+`--product-codes C,P` (a trial, off by default) makes the codebook the product of a colour and a
+pattern codebook over the two halves of the code, held to their meaning by an invariance loss
+(product_codes.py).
+
 Training stops after --steps N steps (the schedule runs over them, so a seed gives the same
 weights again on the same kind of CPU with the same thread count), or without it after --minutes M
 of wall-clock time (the schedule runs over the time; for trials).
 
 Usage: vq.py OUT_DIR [--steps N | --minutes M] [--seed S] [--consistency W [--consistency-shift N]]
              [--local-encoder] [--norm-statistics W] [--restart-from all|busy] [--codebook K]
+             [--product-codes C,P [--invariance W]]
              [--resume DIR [--decoder-only [--merge-codes EPS]]]
 """
 from __future__ import annotations
@@ -50,6 +55,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import product_codes  # noqa: E402
 from budget import Budget  # noqa: E402
 from scenes import random_scene, render  # noqa: E402
 from transformers import Emu3VQVAE, Emu3VQVAEConfig  # noqa: E402
@@ -261,9 +267,13 @@ def busy_cells(x: torch.Tensor, grid: int) -> torch.Tensor:
     return (spread > 1e-3).flatten()
 
 
-def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
+def make_scenes(n: int, seed: int, held_out: bool | None) -> list:
     rng = random.Random(seed)
-    return np.stack([render(random_scene(rng, held_out)) for _ in range(n)])
+    return [random_scene(rng, held_out) for _ in range(n)]
+
+
+def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
+    return np.stack([render(s) for s in make_scenes(n, seed, held_out)])
 
 
 def main():
@@ -297,6 +307,12 @@ def main():
     ap.add_argument("--merge-codes", type=float, default=0.0, metavar="EPS",
                     help="with --decoder-only: first thin the codebook, keeping codes at least EPS times the"
                          " latents' spread apart (see merge_codes; default 0, off)")
+    ap.add_argument("--product-codes", metavar="C,P",
+                    help="a trial: the codebook as the product of C colour and P pattern entries over the two"
+                         " halves of the code (product_codes.py; C*P must be the codebook size)")
+    ap.add_argument("--invariance", type=float, default=1.0,
+                    help="with --product-codes: weight of the loss that keeps the pattern half still under"
+                         " recolouring and the colour half under reshaping")
     ap.add_argument("--decoder-only", action="store_true",
                     help="train only the decoder (with --resume): the encoder and codebook are frozen, so"
                          " every image keeps the codes it had")
@@ -308,7 +324,8 @@ def main():
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
 
     t0 = time.time()
-    train = make_set(args.train_images, args.seed, held_out=False)
+    train_scenes = make_scenes(args.train_images, args.seed, held_out=False)
+    train = np.stack([render(s) for s in train_scenes])
     test = make_set(256, args.seed + 1000, held_out=True)
     print(f"data: {len(train)} train, {len(test)} held-out scenes ({time.time() - t0:.0f}s)", flush=True)
 
@@ -333,6 +350,10 @@ def main():
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, "merge_codes.json"), "w") as f:   # for card.py
             json.dump({"eps": args.merge_codes, "codes_kept": kept}, f)
+    product = None
+    if args.product_codes and not args.decoder_only:
+        product = product_codes.ProductCodebook(vq, *product_codes.parse(args.product_codes))
+        twin_rng = random.Random(args.seed + 7)
     masks = local_encoder_masks(vq) if args.local_encoder and not args.decoder_only else []
     hold_at_zero(masks)
     norm_stats = NormStatistics(vq) if args.norm_statistics > 0 and not args.decoder_only else None
@@ -361,7 +382,9 @@ def main():
             part.train()
         point = {"minutes": round(elapsed / 60, 2), "step": step, "loss": round(rec.item(), 5),
                  "heldout_psnr_db": round(p, 2)}
-        if not args.decoder_only:
+        if product:
+            point["codes_in_use"] = list(product.in_use())
+        elif not args.decoder_only:
             point["codes_in_use"] = int((ema_count > 1e-3).sum())
         curve.append(point)
         codes = "codebook frozen" if args.decoder_only else f"{point['codes_in_use']} codes in use"
@@ -402,11 +425,15 @@ def main():
         lr = args.lr * min(1.0, (step + 1) / 100) * decay
         for g in opt.param_groups:
             g["lr"] = lr
-        x = to_pixels(train[rng.integers(0, len(train), args.batch)])
+        pick = rng.integers(0, len(train), args.batch)
+        x = to_pixels(train[pick])
         with torch.set_grad_enabled(learn_codes), \
                 (norm_stats.recording() if norm_stats else contextlib.nullcontext()) as with_object:
             z = encode_latent(vq, x)
-            idx, q = quantize(vq, z)
+            if product:
+                idx, q, halves = product.quantize(z)
+            else:
+                idx, q = quantize(vq, z)
         y = decode_frame0(vq, z + (q - z).detach() if learn_codes else q)   # straight-through
         rec = F.mse_loss(y, x)
         loss = rec + 0.1 * F.l1_loss(y, x)
@@ -416,12 +443,17 @@ def main():
                 loss = loss + args.norm_statistics * norm_stats.loss(vq, x, with_object)
             if args.consistency > 0:
                 loss = loss + args.consistency * consistency(vq, x, z, rng, args.consistency_shift)
+            if product and args.invariance > 0:
+                loss = loss + args.invariance * product_codes.invariance(
+                    encode_latent, vq, z, [train_scenes[i] for i in pick], twin_rng, step, product.half)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         hold_at_zero(masks)
         step += 1
-        if learn_codes:
+        if product:
+            product.learn(*halves, step, frac < restart_until)
+        elif learn_codes:
             learn_codebook(x, z, idx, step, frac)
         if step % 200 == 0:
             report(step, elapsed, lr, rec)
