@@ -313,6 +313,8 @@ def main():
     ap.add_argument("--invariance", type=float, default=1.0,
                     help="with --product-codes: weight of the loss that keeps the pattern half still under"
                          " recolouring and the colour half under reshaping")
+    ap.add_argument("--supervision", type=float, default=1.0,
+                    help="with --product-codes: weight of ProductCodebook.supervision (colour half, empty cells)")
     ap.add_argument("--decoder-only", action="store_true",
                     help="train only the decoder (with --resume): the encoder and codebook are frozen, so"
                          " every image keeps the codes it had")
@@ -383,7 +385,7 @@ def main():
         point = {"minutes": round(elapsed / 60, 2), "step": step, "loss": round(rec.item(), 5),
                  "heldout_psnr_db": round(p, 2)}
         if product:
-            point["codes_in_use"] = list(product.in_use())
+            point["codes_in_use"] = product.in_use()
         elif not args.decoder_only:
             point["codes_in_use"] = int((ema_count > 1e-3).sum())
         curve.append(point)
@@ -432,6 +434,7 @@ def main():
             z = encode_latent(vq, x)
             if product:
                 idx, q, halves = product.quantize(z)
+                cell_colour, busy = product_codes.cell_targets([train_scenes[i] for i in pick], z.shape[-1])
             else:
                 idx, q = quantize(vq, z)
         y = decode_frame0(vq, z + (q - z).detach() if learn_codes else q)   # straight-through
@@ -443,16 +446,18 @@ def main():
                 loss = loss + args.norm_statistics * norm_stats.loss(vq, x, with_object)
             if args.consistency > 0:
                 loss = loss + args.consistency * consistency(vq, x, z, rng, args.consistency_shift)
+            if product:
+                loss = loss + args.supervision * product.supervision(z, cell_colour, busy)
             if product and args.invariance > 0:
                 loss = loss + args.invariance * product_codes.invariance(
-                    encode_latent, vq, z, [train_scenes[i] for i in pick], twin_rng, step, product.half)
+                    encode_latent, vq, z, [train_scenes[i] for i in pick], busy, twin_rng)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         hold_at_zero(masks)
         step += 1
         if product:
-            product.learn(*halves, step, frac < restart_until)
+            product.learn(*halves, busy, step, frac < restart_until)
         elif learn_codes:
             learn_codebook(x, z, idx, step, frac)
         if step % 200 == 0:
