@@ -79,15 +79,24 @@ class ProductCodebook:
         self.vq, self.nc, self.np = vq, colours, patterns
         dim = vq.quantize.embedding.weight.shape[1]
         pairs = (len(COLOURS) + 1) * len(BACKGROUNDS)
-        if colours * patterns != vq.config.codebook_size or dim != 4 or colours < pairs:
+        if colours * patterns != vq.config.codebook_size or dim not in (4, 8, 10) or colours < pairs:
             raise SystemExit(f"--product-codes: {colours}x{patterns} must equal the codebook size "
-                             f"{vq.config.codebook_size}, with at least {pairs} colours and 4-dimensional codes")
-        self.half = 2
+                             f"{vq.config.codebook_size}, with at least {pairs} colours and codes of 4, 8 or 10 dimensions")
         fg = torch.arange(pairs) // len(BACKGROUNDS)
         bg = torch.arange(pairs) % len(BACKGROUNDS)
-        self.colour = torch.full((colours, 2), FAR)
-        self.colour[:pairs] = torch.stack([fg.float() - 4, (bg.float() - 1) * 2], 1) * 0.5
-        self.pattern = torch.randn(patterns, 2) * 0.5
+        if dim == 4:      # two colour dimensions: the pairs on a 9 x 3 grid
+            self.half = 2
+            points = torch.stack([fg.float() - 4, (bg.float() - 1) * 2], 1) * 0.5
+        else:             # six: the object's RGB (the background's where none) and the background's
+            self.half = 6
+            rgb = lambda table: torch.tensor(list(table.values()), dtype=torch.float32) / 127.5 - 1  # noqa: E731
+            back = rgb(BACKGROUNDS)[bg]
+            front = torch.cat([rgb(COLOURS), torch.zeros(1, 3)])[fg]
+            front = torch.where((fg == len(COLOURS))[:, None], back, front)
+            points = torch.cat([front, back], 1)
+        self.colour = torch.full((colours, self.half), FAR)
+        self.colour[:pairs] = points
+        self.pattern = torch.randn(patterns, dim - self.half) * 0.5
         self.pattern[0] = 0
         self.sums = self.pattern.clone()
         self.counts = torch.ones(patterns)
@@ -103,16 +112,16 @@ class ProductCodebook:
         """(indices (B,h,w), quantised (B,C,h,w), pattern-half latents and indices, flat)."""
         b, c, hh, ww = z.shape
         flat = z.permute(0, 2, 3, 1).reshape(-1, c)
-        ci = torch.cdist(flat[:, :2].detach(), self.colour).argmin(1)
-        pi = torch.cdist(flat[:, 2:].detach(), self.pattern).argmin(1)
+        ci = torch.cdist(flat[:, :self.half].detach(), self.colour).argmin(1)
+        pi = torch.cdist(flat[:, self.half:].detach(), self.pattern).argmin(1)
         q = torch.cat([self.colour[ci], self.pattern[pi]], 1)
         code = ci * self.np + pi
-        return code.view(b, hh, ww), q.view(b, hh, ww, c).permute(0, 3, 1, 2), (flat[:, 2:], pi)
+        return code.view(b, hh, ww), q.view(b, hh, ww, c).permute(0, 3, 1, 2), (flat[:, self.half:], pi)
 
     def supervision(self, z: torch.Tensor, colour: torch.Tensor, busy: torch.Tensor) -> torch.Tensor:
         """The colour half at its pair's point; the pattern half of untouched cells at the origin."""
-        zc = z[:, :2].permute(0, 2, 3, 1)
-        zp = z[:, 2:].permute(0, 2, 3, 1)
+        zc = z[:, :self.half].permute(0, 2, 3, 1)
+        zp = z[:, self.half:].permute(0, 2, 3, 1)
         loss = F.mse_loss(zc, self.colour[colour])
         if (~busy).any():
             loss = loss + F.mse_loss(zp[~busy], torch.zeros_like(zp[~busy]))
@@ -145,14 +154,15 @@ class ProductCodebook:
         return int((self.counts > 1e-3).sum())
 
 
-def invariance(encode, vq, z: torch.Tensor, scenes: list[Scene], busy: torch.Tensor, rng: random.Random):
+def invariance(encode, vq, z: torch.Tensor, scenes: list[Scene], busy: torch.Tensor, rng: random.Random,
+              half: int):
     """The pattern half of object cells must match that of the same scenes recoloured (their
     latents are targets, without gradient), relative to its variance there."""
     x2 = torch.from_numpy(np.stack([render(recoloured(s, rng)) for s in scenes])).permute(0, 3, 1, 2).float()
     with torch.no_grad():
         z2 = encode(vq, x2 / 127.5 - 1)
-    a = z[:, 2:].permute(0, 2, 3, 1)[busy]
-    b = z2[:, 2:].permute(0, 2, 3, 1)[busy]
+    a = z[:, half:].permute(0, 2, 3, 1)[busy]
+    b = z2[:, half:].permute(0, 2, 3, 1)[busy]
     if not len(a):
         return z.sum() * 0.0
     return F.mse_loss(a, b) / a.detach().var().clamp(min=1e-6)

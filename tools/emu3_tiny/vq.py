@@ -313,6 +313,8 @@ def main():
     ap.add_argument("--invariance", type=float, default=1.0,
                     help="with --product-codes: weight of the loss that keeps the pattern half still under"
                          " recolouring and the colour half under reshaping")
+    ap.add_argument("--code-dim", type=int, default=VQ_CONFIG["embed_dim"],
+                    help="channels of a code (embed_dim and latent_channels; Emu3's is 4)")
     ap.add_argument("--supervision", type=float, default=1.0,
                     help="with --product-codes: weight of ProductCodebook.supervision (colour half, empty cells)")
     ap.add_argument("--decoder-only", action="store_true",
@@ -321,6 +323,7 @@ def main():
     args = ap.parse_args()
     VQ_CONFIG["channel_multiplier"] = [int(m) for m in args.mult.split(",")]
     VQ_CONFIG["codebook_size"] = args.codebook
+    VQ_CONFIG["embed_dim"] = VQ_CONFIG["latent_channels"] = args.code_dim
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
@@ -450,7 +453,7 @@ def main():
                 loss = loss + args.supervision * product.supervision(z, cell_colour, busy)
             if product and args.invariance > 0:
                 loss = loss + args.invariance * product_codes.invariance(
-                    encode_latent, vq, z, [train_scenes[i] for i in pick], busy, twin_rng)
+                    encode_latent, vq, z, [train_scenes[i] for i in pick], busy, twin_rng, product.half)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
