@@ -12,10 +12,11 @@ after --minutes M of wall-clock time (for trials).
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions; `--binding-questions` always asks each object's
 colour and position of two-object scenes; `--factorised-visual C,P`, for a tokenizer made with
-vq.py --product-codes C,P, gives each visual code a colour row plus a pattern row (FactorisedVisual).
+vq.py --product-codes C,P, gives each visual code a colour row plus a pattern row (FactorisedVisual);
+`--bf16` trains under bfloat16 autocast.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
-                       [--factor-captions P] [--binding-questions] [--factorised-visual C,P]
+                       [--factor-captions P] [--binding-questions] [--factorised-visual C,P] [--bf16]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -231,6 +232,9 @@ def main():
                     help="understanding samples of two-object scenes always ask each object's colour and position")
     ap.add_argument("--factorised-visual", metavar="C,P",
                     help="a trial for a vq.py --product-codes C,P tokenizer: visual rows as colour + pattern rows")
+    ap.add_argument("--bf16", action="store_true",
+                    help="forward and backward under bfloat16 autocast (weights and optimiser stay float32): "
+                         "about 1.5x faster per step on CPUs with AVX512_BF16")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
@@ -288,7 +292,8 @@ def main():
         ids, w, mask, pos = batch_tensors([sample(builder, rng, scenes[i], codes[i], args.factor_captions,
                                                  args.binding_questions) for i in picks],
                                           builder.ids.pad)
-        loss, ce, ww = (factorised.loss if factorised else weighted_loss)(model, ids, w, mask, pos)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            loss, ce, ww = (factorised.loss if factorised else weighted_loss)(model, ids, w, mask, pos)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trained, 1.0)

@@ -3,10 +3,12 @@ scene captions and questions, then Emu3's special tokens and 1,024 visual tokens
 the released order (spec §5.1): <|endoftext|>, <|im_start|>, <|im_end|>, <|extra_0..204|>,
 <|image token|>, <|image start|>, <|image end|>, <|visual token 000000..001023|>.
 
-Usage: vocab.py OUT_DIR   (writes tokenizer.json and tokenizer_config.json)
+Usage: vocab.py OUT_DIR [--visual N]   (writes tokenizer.json and tokenizer_config.json; N visual
+tokens, 1,024 by default: a trial tokenizer with another codebook size needs as many)
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -34,14 +36,18 @@ def corpus(n: int = 20000, seed: int = 7) -> list[str]:
     return lines
 
 
-def build():
-    return byte_level_bpe(corpus(), BPE_VOCAB, VISUAL_TOKENS)
+def build(visual: int = VISUAL_TOKENS):
+    return byte_level_bpe(corpus(), BPE_VOCAB, visual)
 
 
 def main():
-    out = sys.argv[1]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--visual", type=int, default=VISUAL_TOKENS, help="visual tokens (the codebook size)")
+    args = ap.parse_args()
+    out = args.out
     os.makedirs(out, exist_ok=True)
-    tok = build()
+    tok = build(args.visual)
     tok.save(os.path.join(out, "tokenizer.json"))
     with open(os.path.join(out, "tokenizer_config.json"), "w") as f:
         json.dump({"tokenizer_class": "PreTrainedTokenizerFast", "bos_token": "<|extra_203|>",
