@@ -56,6 +56,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import product_codes  # noqa: E402
+import supervised_codes  # noqa: E402
 from budget import Budget  # noqa: E402
 from scenes import random_scene, render  # noqa: E402
 from transformers import Emu3VQVAE, Emu3VQVAEConfig  # noqa: E402
@@ -317,6 +318,10 @@ def main():
                     help="channels of a code (embed_dim and latent_channels; Emu3's is 4)")
     ap.add_argument("--supervision", type=float, default=1.0,
                     help="with --product-codes: weight of ProductCodebook.supervision (colour half, empty cells)")
+    ap.add_argument("--supervised-codes", action="store_true",
+                    help="a trial: every cell's code is given by the scene as a (colour pair, pattern) pair"
+                         " (supervised_codes.py; needs --codebook 2241 --code-dim above 6): the encoder is pulled"
+                         " to it (weight --supervision) and the decoder draws from the exact codes")
     ap.add_argument("--decoder-only", action="store_true",
                     help="train only the decoder (with --resume): the encoder and codebook are frozen, so"
                          " every image keeps the codes it had")
@@ -331,7 +336,8 @@ def main():
     t0 = time.time()
     train_scenes = make_scenes(args.train_images, args.seed, held_out=False)
     train = np.stack([render(s) for s in train_scenes])
-    test = make_set(256, args.seed + 1000, held_out=True)
+    test_scenes = make_scenes(256, args.seed + 1000, held_out=True)
+    test = np.stack([render(s) for s in test_scenes])
     print(f"data: {len(train)} train, {len(test)} held-out scenes ({time.time() - t0:.0f}s)", flush=True)
 
     vq = Emu3VQVAE.from_pretrained(args.resume) if args.resume else Emu3VQVAE(Emu3VQVAEConfig(**VQ_CONFIG))
@@ -359,6 +365,10 @@ def main():
     if args.product_codes and not args.decoder_only:
         product = product_codes.ProductCodebook(vq, *product_codes.parse(args.product_codes))
         twin_rng = random.Random(args.seed + 7)
+    supervised = None
+    if args.supervised_codes and not args.decoder_only:
+        supervised = supervised_codes.SupervisedCodebook(vq)
+        test_codes = supervised_codes.cell_codes(test_scenes[:128])
     masks = local_encoder_masks(vq) if args.local_encoder and not args.decoder_only else []
     hold_at_zero(masks)
     norm_stats = NormStatistics(vq) if args.norm_statistics > 0 and not args.decoder_only else None
@@ -381,18 +391,25 @@ def main():
         """Held-out PSNR on the first 128 held-out scenes, in inference mode; appended to the curve."""
         vq.eval()
         with torch.no_grad():
-            _, tq = quantize(vq, encode_latent(vq, test_x[:128]))
+            ti, tq = quantize(vq, encode_latent(vq, test_x[:128]))
             p = psnr(decode_frame0(vq, tq), test_x[:128])
+            if supervised:
+                exact = psnr(decode_frame0(vq, supervised.codes(test_codes)), test_x[:128])
         for part in (vq.decoder, vq.post_quant_conv) if args.decoder_only else (vq,):
             part.train()
         point = {"minutes": round(elapsed / 60, 2), "step": step, "loss": round(rec.item(), 5),
                  "heldout_psnr_db": round(p, 2)}
-        if product:
+        if supervised:
+            point["codes_right"] = round((ti == test_codes).float().mean().item(), 4)
+            point["psnr_from_exact_codes_db"] = round(exact, 2)
+        elif product:
             point["codes_in_use"] = product.in_use()
         elif not args.decoder_only:
             point["codes_in_use"] = int((ema_count > 1e-3).sum())
         curve.append(point)
-        codes = "codebook frozen" if args.decoder_only else f"{point['codes_in_use']} codes in use"
+        codes = "codebook frozen" if args.decoder_only else (
+            f"codes right {point['codes_right']:.2%}, {exact:.2f} dB from exact codes" if supervised
+            else f"{point['codes_in_use']} codes in use")
         print(f"vq step {step} {elapsed / 60:.1f} min lr {lr:.2e} mse {rec.item():.5f} held-out PSNR {p:.2f} dB,"
               f" {codes}", flush=True)
 
@@ -435,15 +452,21 @@ def main():
         with torch.set_grad_enabled(learn_codes), \
                 (norm_stats.recording() if norm_stats else contextlib.nullcontext()) as with_object:
             z = encode_latent(vq, x)
-            if product:
+            if supervised:
+                target = supervised_codes.cell_codes([train_scenes[i] for i in pick])
+                q = supervised.codes(target)
+            elif product:
                 idx, q, halves = product.quantize(z)
                 cell_colour, busy = product_codes.cell_targets([train_scenes[i] for i in pick], z.shape[-1])
             else:
                 idx, q = quantize(vq, z)
-        y = decode_frame0(vq, z + (q - z).detach() if learn_codes else q)   # straight-through
+        # straight-through; with --supervised-codes the decoder draws from the exact codes
+        y = decode_frame0(vq, z + (q - z).detach() if learn_codes and not supervised else q)
         rec = F.mse_loss(y, x)
         loss = rec + 0.1 * F.l1_loss(y, x)
-        if learn_codes:
+        if supervised:
+            loss = loss + args.supervision * supervised.encoder_loss(z, target)
+        elif learn_codes:
             loss = loss + 0.25 * F.mse_loss(z, q.detach())
             if norm_stats:
                 loss = loss + args.norm_statistics * norm_stats.loss(vq, x, with_object)
@@ -459,7 +482,9 @@ def main():
         opt.step()
         hold_at_zero(masks)
         step += 1
-        if product:
+        if supervised:
+            pass
+        elif product:
             product.learn(*halves, busy, step, frac < restart_until)
         elif learn_codes:
             learn_codebook(x, z, idx, step, frac)
