@@ -113,6 +113,13 @@ def cell_codes(scenes: list[Scene]) -> torch.Tensor:
     return torch.from_numpy(out)
 
 
+def with_empty_scenes(scenes: list[Scene], rng, share: float) -> list[Scene]:
+    """For vq.py --empty-scenes SHARE: the batch with each scene's objects dropped with probability
+    `share`. The scene generator never draws an empty scene, and a tokenizer trained without them
+    (the recipe's) reads a flat gray image as a flat brown one."""
+    return [Scene((), s.background) if rng.random() < share else s for s in scenes]
+
+
 class SupervisedCodebook:
     """The fixed codebook [colour point, pattern point] for every (colour pair, pattern), written
     into the tokenizer's embedding table."""

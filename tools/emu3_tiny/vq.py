@@ -322,6 +322,9 @@ def main():
                     help="a trial: every cell's code is given by the scene as a (colour pair, pattern) pair"
                          " (supervised_codes.py; needs --codebook 2241 --code-dim above 6): the encoder is pulled"
                          " to it (weight --supervision) and the decoder draws from the exact codes")
+    ap.add_argument("--empty-scenes", type=float, default=0.0, metavar="SHARE",
+                    help="with --supervised-codes: show this share of the training scenes without their objects"
+                         " (default 0; see supervised_codes.with_empty_scenes)")
     ap.add_argument("--decoder-only", action="store_true",
                     help="train only the decoder (with --resume): the encoder and codebook are frozen, so"
                          " every image keeps the codes it had")
@@ -449,11 +452,16 @@ def main():
             g["lr"] = lr
         pick = rng.integers(0, len(train), args.batch)
         x = to_pixels(train[pick])
+        if supervised:
+            batch_scenes = [train_scenes[i] for i in pick]
+            if args.empty_scenes > 0:
+                batch_scenes = supervised_codes.with_empty_scenes(batch_scenes, rng, args.empty_scenes)
+                x = to_pixels(np.stack([render(s) for s in batch_scenes]))
         with torch.set_grad_enabled(learn_codes), \
                 (norm_stats.recording() if norm_stats else contextlib.nullcontext()) as with_object:
             z = encode_latent(vq, x)
             if supervised:
-                target = supervised_codes.cell_codes([train_scenes[i] for i in pick])
+                target = supervised_codes.cell_codes(batch_scenes)
                 q = supervised.codes(target)
             elif product:
                 idx, q, halves = product.quantize(z)
