@@ -29,7 +29,9 @@ public enum DefaultModel {
 
     static func candidates() -> [URL] {
         var out: [URL] = []
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        // the executable's real path: argv[0] is a bare name when it was found through PATH
+        let exe = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? "."))
+            .resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
         out.append(dir.appendingPathComponent("../share/emu3-swift/models/\(name)"))
         for _ in 0..<6 {
