@@ -21,8 +21,8 @@ echo "== up: starting the four services (private ipc:// in $run)"
 "$orch" status
 echo
 echo "== generate \"$prompt\""
-# emu3-tiny draws the prompted shape in only some images (its model card has the figures):
-# seed 2 is one where it draws this prompt right; EMU3_DEMO_SEED picks another.
+# emu3-tiny draws prompts of its training distribution right (its model card has the figures;
+# held-out shape and colour pairs it seldom gets right); EMU3_DEMO_SEED picks another seed.
 "$orch" generate "$prompt" -o "$out/demo.png" --seed "${EMU3_DEMO_SEED:-2}"
 echo
 echo "== understand $out/demo.png \"$question\""

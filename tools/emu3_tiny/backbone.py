@@ -2,7 +2,10 @@
 text-to-image samples (caption → image rows, 10% with an empty caption for the CFG stream)
 and understanding samples (image + questions → answers; up to QAS_PER_IMAGE questions share one
 image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
-weighted 0.5 (paper §2.3). The visual tokens' embeddings and output rows start from what each
+weighted 0.5 (paper §2.3). `make tiny-model` runs it with `--factorised-visual 27,83 --bf16`: for
+the supervised codes of vq.py --supervised-codes (27 colour pairs x 83 patterns), each visual
+code's rows are a colour row plus a pattern row (FactorisedVisual), trained under bfloat16 autocast.
+Without `--factorised-visual` the visual tokens' embeddings and output rows start from what each
 code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
 (save_pretrained) and OUT/backbone_curve.json.
 
@@ -11,9 +14,7 @@ after --minutes M of wall-clock time (for trials).
 
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions; `--binding-questions` always asks each object's
-colour and position of two-object scenes; `--factorised-visual C,P`, for a tokenizer made with
-vq.py --product-codes C,P, gives each visual code a colour row plus a pattern row (FactorisedVisual);
-`--bf16` trains under bfloat16 autocast.
+colour and position of two-object scenes.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P] [--binding-questions] [--factorised-visual C,P] [--bf16]
@@ -124,8 +125,8 @@ def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0
 
 
 class FactorisedVisual(torch.nn.Module):
-    """For `--factorised-visual C,P` (a trial, with a vq.py --product-codes tokenizer): visual code
-    a*P + p gets the input embedding colour_in[a] + pattern_in[p] and the output row
+    """For `--factorised-visual C,P` (with a vq.py --supervised-codes or --product-codes tokenizer):
+    visual code a*P + p gets the input embedding colour_in[a] + pattern_in[p] and the output row
     colour_out[a] + pattern_out[p], so its logit is the sum of a colour logit and a pattern logit
     and a shape's words can pick patterns whatever the colour. `write` stores the sums as ordinary
     rows: the exported model is a plain Emu3 checkpoint."""
@@ -231,7 +232,8 @@ def main():
     ap.add_argument("--binding-questions", action="store_true",
                     help="understanding samples of two-object scenes always ask each object's colour and position")
     ap.add_argument("--factorised-visual", metavar="C,P",
-                    help="a trial for a vq.py --product-codes C,P tokenizer: visual rows as colour + pattern rows")
+                    help="for a vq.py --supervised-codes (27,83) or --product-codes C,P tokenizer: visual rows as"
+                         " colour + pattern rows")
     ap.add_argument("--bf16", action="store_true",
                     help="forward and backward under bfloat16 autocast (weights and optimiser stay float32): "
                          "about 1.5x faster per step on CPUs with AVX512_BF16")

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds and fixed step counts,
-# on CPU (62 minutes on 2 cores, 56 of them training; 84 on a slower day): vocabulary, VQ
-# tokenizer (its encoder held local on the code grid, vq.py --local-encoder), its codebook thinned
-# (vq.py --merge-codes) and its decoder alone (codes frozen), the Emu3 decoder, export,
-# evaluation, model card. The same kind of CPU with the same thread count (EMU3_TINY_THREADS,
-# default 2) gives the same weights again; the minutes vary with the machine. Needs the dev-only
-# venv (tools/setup-venv.sh). Steps per stage can be set with VQ_STEPS, VQ_DECODER_STEPS and
-# BACKBONE_STEPS; EMU3_TINY_BIN (a folder holding emu3-orchestrator and the services) adds the
-# measurements through the Swift services.
+# on CPU (about 50 minutes on 2 cores, 43 of them training): vocabulary (2,241 visual tokens),
+# VQ tokenizer with supervised codes (vq.py --supervised-codes: each cell's code is the scene's
+# colour pair and alpha pattern, supervised_codes.py; its encoder held local on the code grid,
+# --local-encoder), the Emu3 decoder with its visual rows factorised the same way (backbone.py
+# --factorised-visual 27,83, under bfloat16 autocast), export, evaluation, model card. The same
+# kind of CPU with the same thread count (EMU3_TINY_THREADS, default 2) gives the same weights
+# again; the minutes vary with the machine. Needs the dev-only venv (tools/setup-venv.sh). Steps
+# per stage can be set with VQ_STEPS and BACKBONE_STEPS; EMU3_TINY_BIN (a folder holding
+# emu3-orchestrator and the services) adds the measurements through the Swift services.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -19,14 +20,12 @@ mkdir -p "$work"
 cd "$here"
 step() { echo "== $(date +%H:%M:%S) $*"; }
 
-step "vocabulary";        "$py" vocab.py "$work/tokenizer"
-step "vision tokenizer";  "$py" vq.py "$work/vq-stage1" --local-encoder --steps "${VQ_STEPS:-3000}" | tee "$work/vq-stage1.log"
-# the tokenizer's codebook thinned to codes 0.3 of the latents' spread apart, then its decoder alone:
-# encoder and codebook frozen, so every image keeps its codes
-step "vision decoder";    "$py" vq.py "$work/vq" --resume "$work/vq-stage1" --decoder-only --merge-codes 0.3 --lr 1e-3 --decay 1 \
-                              --steps "${VQ_DECODER_STEPS:-470}" | tee "$work/vq-decoder.log"
+step "vocabulary";        "$py" vocab.py "$work/tokenizer" --visual 2241
+step "vision tokenizer";  "$py" vq.py "$work/vq" --supervised-codes --codebook 2241 --code-dim 14 --local-encoder \
+                              --steps "${VQ_STEPS:-3000}" | tee "$work/vq.log"
 step "packing check";     "$py" check_packing.py "$work/tokenizer/tokenizer.json"
-step "Emu3 decoder";      "$py" backbone.py "$work" --steps "${BACKBONE_STEPS:-1830}" | tee "$work/backbone.log"
+step "Emu3 decoder";      "$py" backbone.py "$work" --factorised-visual 27,83 --bf16 --steps "${BACKBONE_STEPS:-1830}" \
+                              | tee "$work/backbone.log"
 step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
 if [ -n "${EMU3_TINY_BIN:-}" ]; then swift=(--swift "$EMU3_TINY_BIN"); fi

@@ -1,14 +1,20 @@
-"""Trains emu3-tiny's vision tokenizer: transformers' Emu3VQVAE at 8x downsampling with a
-1,024-entry codebook, on 64x64 synthetic scenes. transformers' module returns code indices
-only, so the training forward is assembled here from its own submodules (straight-through
-estimator, commitment loss, an EMA codebook with dead-code restarts); for images the 2-D encoder
-runs once and is repeated over the temporal frames, and only frame 0 is decoded (both exact).
-`--decoder-only --resume DIR` then trains the decoder alone: the encoder and codebook stay as they
-are, so every image keeps its codes (a decoder trained on them needs no retraining), and the
-reconstruction improves (`make tiny-model` runs 3,000 steps of the first, 21 to 37 minutes on 2
-cores as the CPU's speed varies, then 470 of the second, 2 to 4). With `--merge-codes EPS` (0.3 in
-`make tiny-model`) that stage first thins the codebook (merge_codes), which makes the codes far
-more local than any training loss tried below.
+"""Trains emu3-tiny's vision tokenizer: transformers' Emu3VQVAE at 8x downsampling, on 64x64
+synthetic scenes.
+
+`make tiny-model` runs `--supervised-codes --codebook 2241 --code-dim 14 --local-encoder` for
+3,000 steps (about 20 minutes on 2 cores): every cell's code is given by the scene, as its colour
+pair and its alpha pattern (supervised_codes.py); the encoder learns to read it, the decoder to draw
+from it (39.3 dB on held-out scenes, 99.99% of their cells read right). The rest of this file is the
+earlier, unsupervised recipe (a 1,024-entry codebook), kept with its trials: transformers' module
+returns code indices only, so the training forward is assembled here from its own submodules
+(straight-through estimator, commitment loss, an EMA codebook with dead-code restarts); for images
+the 2-D encoder runs once and is repeated over the temporal frames, and only frame 0 is decoded
+(both exact). `--decoder-only --resume DIR` then trains the decoder alone: the encoder and codebook
+stay as they are, so every image keeps its codes (a decoder trained on them needs no retraining),
+and the reconstruction improves (the model before the supervised codes ran 3,000 steps of the
+first, 21 to 37 minutes on 2 cores as the CPU's speed varies, then 470 of the second, 2 to 4). With
+`--merge-codes EPS` (0.3 in that model) that stage first thins the codebook (merge_codes), which
+makes the codes far more local than any training loss tried below.
 
 The codes this recipe learns are not local: one object changes almost every code of the image
 (`evaluate.py --tokenizer-only` measures it). `--consistency W` adds a loss asking the latents of
@@ -16,7 +22,7 @@ cells whose neighbourhood did not change to stay put; it is off by default becau
 35 minutes it made the latents far more local but the codes not (the codebook packs the
 background so densely that small shifts still change codes), and reconstruction fell to 21 dB.
 
-`--local-encoder` (on in `make tiny-model`) holds the encoder's convolutions on the code grid at
+`--local-encoder` (on in `make tiny-model`, both recipes) holds the encoder's convolutions on the code grid at
 1x1 and its middle attention silent (the weights stay zero; the architecture is Emu3's). It
 trains faster: in a 1,500-step one-thread trial beside the plain recipe, 25.6 against 22.7 dB on
 256 held-out scenes. It does not make the codes local by itself: the GroupNorms still normalise
@@ -36,7 +42,8 @@ of wall-clock time (the schedule runs over the time; for trials).
 
 Usage: vq.py OUT_DIR [--steps N | --minutes M] [--seed S] [--consistency W [--consistency-shift N]]
              [--local-encoder] [--norm-statistics W] [--restart-from all|busy] [--codebook K]
-             [--product-codes C,P [--invariance W]]
+             [--product-codes C,P [--invariance W]] [--supervised-codes [--empty-scenes SHARE]]
+             [--code-dim D]
              [--resume DIR [--decoder-only [--merge-codes EPS]]]
 """
 from __future__ import annotations
