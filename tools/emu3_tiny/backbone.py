@@ -17,7 +17,7 @@ leaves out an object's colour or shape in captions; `--binding-questions` always
 colour and position of two-object scenes.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
-                       [--factor-captions P] [--binding-questions] [--factorised-visual C,P] [--bf16]
+                       [--factor-captions P [--factor-drop WHAT]] [--binding-questions] [--factorised-visual C,P] [--bf16]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -108,12 +108,13 @@ def binding_questions(qa):
     return [(q, a) for q, a in qa if q.startswith(("What colour is the ", "Where is the ")) and "background" not in q]
 
 
-def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False):
+def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False,
+           drops: tuple[str, ...] = ("colour", "shape")):
     """One training sample: (ids, loss weights, segments, positions). With `binding`, an
     understanding sample of a two-object scene always holds the questions that find one object by
     its shape (its colour, its position), and the rest of its questions at random."""
     if rng.random() < T2I_SHARE:
-        text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor)
+        text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops)
         ids, w = builder.text_to_image(text, codes)
         return ids, w, [0] * len(ids), list(range(len(ids)))
     qa = questions(scene)
@@ -231,6 +232,8 @@ def main():
                     help="per object in a text-to-image caption, leave out its colour or its shape with probability P")
     ap.add_argument("--binding-questions", action="store_true",
                     help="understanding samples of two-object scenes always ask each object's colour and position")
+    ap.add_argument("--factor-drop", choices=["either", "colour", "shape"], default="either",
+                    help="with --factor-captions: what a caption may leave out (default: either, at random)")
     ap.add_argument("--factorised-visual", metavar="C,P",
                     help="for a vq.py --supervised-codes (27,83) or --product-codes C,P tokenizer: visual rows as"
                          " colour + pattern rows")
@@ -278,6 +281,7 @@ def main():
     other = [p for n, p in model.named_parameters() if p.ndim < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
+    drops = ("colour", "shape") if args.factor_drop == "either" else (args.factor_drop,)
     budget = Budget(args.steps, args.minutes)
     start = time.time()
     step, tokens, curve = 0, 0, []
@@ -292,7 +296,7 @@ def main():
             g["lr"] = lr
         picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
         ids, w, mask, pos = batch_tensors([sample(builder, rng, scenes[i], codes[i], args.factor_captions,
-                                                 args.binding_questions) for i in picks],
+                                                 args.binding_questions, drops) for i in picks],
                                           builder.ids.pad)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             loss, ce, ww = (factorised.loss if factorised else weighted_loss)(model, ids, w, mask, pos)

@@ -126,15 +126,17 @@ def describe(o: Obj, size: bool = True, colour: bool = True, shape: bool = True)
     return f"a {' '.join(words)} {PHRASE[o.position]}"
 
 
-def caption(scene: Scene, rng: random.Random | None = None, factor: float = 0.0) -> str:
+def caption(scene: Scene, rng: random.Random | None = None, factor: float = 0.0,
+            drops: tuple[str, ...] = ("colour", "shape")) -> str:
     """The full caption, or (with rng) a variant that may leave out sizes or the background, and
     (with probability `factor` per object) the object's colour or its shape ("a red shape", "a
-    star"), so that a shape's words must draw it in any colour and a colour's in any shape."""
+    star"; one of `drops`), so that a shape's words must draw it in any colour and a colour's in
+    any shape."""
     with_size = True if rng is None else rng.random() < 0.5
     with_bg = True if rng is None else rng.random() < 0.5
     parts = []
     for o in scene.objects:
-        drop = None if rng is None or factor <= 0 or rng.random() >= factor else rng.choice(["colour", "shape"])
+        drop = None if rng is None or factor <= 0 or rng.random() >= factor else rng.choice(drops)
         parts.append(describe(o, with_size, colour=drop != "colour", shape=drop != "shape"))
     text = " and ".join(parts)
     if with_bg:
