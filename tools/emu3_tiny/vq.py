@@ -22,15 +22,16 @@ cells whose neighbourhood did not change to stay put; it is off by default becau
 35 minutes it made the latents far more local but the codes not (the codebook packs the
 background so densely that small shifts still change codes), and reconstruction fell to 21 dB.
 
-`--local-encoder` (on in `make tiny-model`, both recipes) holds the encoder's convolutions on the code grid at
-1x1 and its middle attention silent (the weights stay zero; the architecture is Emu3's). It
-trains faster: in a 1,500-step one-thread trial beside the plain recipe, 25.6 against 22.7 dB on
-256 held-out scenes. It does not make the codes local by itself: the GroupNorms still normalise
-each channel over the whole image, and `locality_probe.py` shows that they then carry most of an
-object's influence on far cells. `--norm-statistics W` (a trial, off by default) asks them to stay
-as on the empty scene: at W = 1 for 1,000 steps on one thread (with --local-encoder) it cut the codes
-an object changes away from it from 46.0 to 32.2, but cost 2.5 dB and an encoder pass per step;
-in the full first stage (2 threads) it stood at 22.2 dB at step 2,600 against 30.7 without it.
+`--local-encoder` (on in `make tiny-model`, both recipes) holds the encoder's convolutions on the
+code grid at 1x1 and its middle attention silent (the weights stay zero; the architecture is
+Emu3's). It trains faster: in a 1,500-step one-thread trial beside the plain recipe, 25.6 against
+22.7 dB on 256 held-out scenes. It does not make the codes local by itself: the GroupNorms still
+normalise each channel over the whole image, and `locality_probe.py` shows that they then carry
+most of an object's influence on far cells. `--norm-statistics W` (a trial, off by default) asks
+them to stay as on the empty scene: at W = 1 for 1,000 steps on one thread (with --local-encoder)
+it cut the codes an object changes away from it from 46.0 to 32.2, but cost 2.5 dB and an encoder
+pass per step; in the full first stage (2 threads) it stood at 22.2 dB at step 2,600 against 30.7
+without it.
 
 `--product-codes C,P` (a trial, off by default) makes the codebook the product of a colour and a
 pattern codebook over the two halves of the code, held to their meaning by an invariance loss
@@ -280,10 +281,6 @@ def make_scenes(n: int, seed: int, held_out: bool | None) -> list:
     return [random_scene(rng, held_out) for _ in range(n)]
 
 
-def make_set(n: int, seed: int, held_out: bool | None) -> np.ndarray:
-    return np.stack([render(s) for s in make_scenes(n, seed, held_out)])
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -324,9 +321,10 @@ def main():
     ap.add_argument("--code-dim", type=int, default=VQ_CONFIG["embed_dim"],
                     help="channels of a code (embed_dim and latent_channels; Emu3's is 4)")
     ap.add_argument("--supervision", type=float, default=1.0,
-                    help="with --product-codes: weight of ProductCodebook.supervision (colour half, empty cells)")
+                    help="with --product-codes: weight of ProductCodebook.supervision (colour half, empty cells);"
+                         " with --supervised-codes: weight of the encoder's pull to its cells' codes")
     ap.add_argument("--supervised-codes", action="store_true",
-                    help="a trial: every cell's code is given by the scene as a (colour pair, pattern) pair"
+                    help="every cell's code is given by the scene as a (colour pair, pattern) pair (make tiny-model)"
                          " (supervised_codes.py; needs --codebook 2241 --code-dim above 6): the encoder is pulled"
                          " to it (weight --supervision) and the decoder draws from the exact codes")
     ap.add_argument("--empty-scenes", type=float, default=0.0, metavar="SHARE",
@@ -336,6 +334,8 @@ def main():
                     help="train only the decoder (with --resume): the encoder and codebook are frozen, so"
                          " every image keeps the codes it had")
     args = ap.parse_args()
+    if args.supervised_codes and args.product_codes:
+        sys.exit("vq.py: --supervised-codes and --product-codes are two codebooks: pick one")
     VQ_CONFIG["channel_multiplier"] = [int(m) for m in args.mult.split(",")]
     VQ_CONFIG["codebook_size"] = args.codebook
     VQ_CONFIG["embed_dim"] = VQ_CONFIG["latent_channels"] = args.code_dim
@@ -497,11 +497,9 @@ def main():
         opt.step()
         hold_at_zero(masks)
         step += 1
-        if supervised:
-            pass
-        elif product:
+        if product:
             product.learn(*halves, busy, step, frac < restart_until)
-        elif learn_codes:
+        elif learn_codes and not supervised:
             learn_codebook(x, z, idx, step, frac)
         if step % 200 == 0:
             report(step, elapsed, lr, rec)
