@@ -17,7 +17,7 @@ leaves out an object's colour or shape in captions; `--binding-questions` always
 colour and position of two-object scenes.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
-                       [--factor-captions P [--factor-drop WHAT]] [--binding-questions] [--factorised-visual C,P] [--bf16]
+                       [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions] [--factorised-visual C,P] [--bf16]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -39,6 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from budget import Budget  # noqa: E402
 from scenes import caption, questions, random_scene, render  # noqa: E402
 from sequences import Builder  # noqa: E402
+from supervised_codes import PATTERN_GRIDS  # noqa: E402
 from transformers import Emu3ForCausalLM, Emu3TextConfig, Emu3VQVAE  # noqa: E402
 from vq import encode_latent, quantize, to_pixels  # noqa: E402
 
@@ -49,6 +50,7 @@ TEXT_CONFIG = dict(hidden_size=256, intermediate_size=768, num_hidden_layers=4, 
 CAPTION_DROPOUT = 0.1
 T2I_SHARE = 0.7       # of the samples; an understanding sample holds several questions
 QAS_PER_IMAGE = 6
+MARGINAL_COLOUR, MARGINAL_PATTERN = 1, 2   # --marginal-factors: score only that half of a code
 
 
 def encode_scenes(vq: Emu3VQVAE, scenes, batch: int = 64) -> np.ndarray:
@@ -109,14 +111,20 @@ def binding_questions(qa):
 
 
 def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False,
-           drops: tuple[str, ...] = ("colour", "shape")):
+           drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False):
     """One training sample: (ids, loss weights, segments, positions). With `binding`, an
     understanding sample of a two-object scene always holds the questions that find one object by
-    its shape (its colour, its position), and the rest of its questions at random."""
+    its shape (its colour, its position), and the rest of its questions at random. With
+    `marginal`, a fifth list: per token, MARGINAL_COLOUR or MARGINAL_PATTERN on the cells of an
+    object whose shape or colour the caption left out (see FactorisedVisual.loss), else 0."""
     if rng.random() < T2I_SHARE:
-        text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops)
+        left_out: list = []
+        text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops, left_out)
         ids, w = builder.text_to_image(text, codes)
-        return ids, w, [0] * len(ids), list(range(len(ids)))
+        out = ids, w, [0] * len(ids), list(range(len(ids)))
+        if marginal:
+            out += (marginal_flags(builder, scene, ids, left_out),)
+        return out
     qa = questions(scene)
     if binding and len(scene.objects) > 1:
         bind = binding_questions(qa)
@@ -143,8 +151,10 @@ class FactorisedVisual(torch.nn.Module):
     def rows(self, colour, pattern) -> torch.Tensor:
         return (colour[:, None, :] + pattern[None, :, :]).reshape(self.nc * self.np, -1)
 
-    def loss(self, model, ids, w, mask, pos):
-        """weighted_loss with the factorised rows."""
+    def loss(self, model, ids, w, mask, pos, flags=None):
+        """weighted_loss with the factorised rows. Where `flags` (batch_tensors) marks a target
+        token MARGINAL_COLOUR or MARGINAL_PATTERN, only that half of its code is scored: the loss is
+        the colour (or pattern) logits' cross-entropy over the colour (pattern) rows alone."""
         vis = ids >= self.visual0
         code = (ids - self.visual0).clamp(min=0)
         emb = model.model.embed_tokens(ids)
@@ -153,6 +163,13 @@ class FactorisedVisual(torch.nn.Module):
         head = torch.cat([model.lm_head.weight[:self.visual0], self.rows(self.colour_out, self.pattern_out)])
         logits = hidden @ head.t()
         ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+        if flags is not None and bool((flags > 0).any()):
+            target = (ids[:, 1:] - self.visual0).clamp(min=0)
+            f = flags[:, 1:]
+            col = F.cross_entropy((hidden @ self.colour_out.t()).transpose(1, 2), target // self.np, reduction="none")
+            pat = F.cross_entropy((hidden @ self.pattern_out.t()).transpose(1, 2), target % self.np, reduction="none")
+            ce = torch.where(f.reshape(-1) == MARGINAL_COLOUR, col.reshape(-1),
+                             torch.where(f.reshape(-1) == MARGINAL_PATTERN, pat.reshape(-1), ce))
         ww = w[:, 1:].reshape(-1)
         return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
 
@@ -176,9 +193,25 @@ def pack(samples, row: int = 208):
     return rows
 
 
-def batch_tensors(samples, pad: int):
+def marginal_flags(builder: Builder, scene, ids, left_out) -> list[int]:
+    """For `--marginal-factors`: per token of a text-to-image sample, MARGINAL_PATTERN on the code
+    cells of an object whose colour the caption left out (its colour is not the caption's to say),
+    MARGINAL_COLOUR on those of one whose shape it left out, else 0."""
+    grid = np.zeros((8, 8), np.int64)
+    for o, drop in zip(scene.objects, left_out):
+        if drop:
+            grid[PATTERN_GRIDS[o.shape, o.size, o.position] > 0] = MARGINAL_PATTERN if drop == "colour" else MARGINAL_COLOUR
+    flags = [0] * len(ids)
+    for k, at in enumerate(i for i, t in enumerate(ids) if t >= builder.ids.visual0):
+        flags[at] = int(grid.flat[k])
+    return flags
+
+
+def batch_tensors(samples, pad: int, with_flags: bool = False):
     """Packed, padded ids, weights, positions and the (B, 1, L, L) mask: causal, within one
-    sample, and a token sees its sample's shared prefix (segment 0) and its own segment only."""
+    sample, and a token sees its sample's shared prefix (segment 0) and its own segment only.
+    `with_flags` adds the samples' marginal flags (sample's fifth list; 0 where none) as a fifth
+    tensor."""
     rows = pack(samples)
     n = max(sum(len(s[0]) for s in r) for r in rows)
     ids = torch.full((len(rows), n), pad, dtype=torch.long)
@@ -186,17 +219,21 @@ def batch_tensors(samples, pad: int):
     seg = torch.zeros((len(rows), n), dtype=torch.long)
     doc = torch.full((len(rows), n), -1, dtype=torch.long)   # padding: a sample of its own
     pos = torch.zeros((len(rows), n), dtype=torch.long)
+    flags = torch.zeros((len(rows), n), dtype=torch.long)
     for i, row in enumerate(rows):
         at = 0
-        for d, (s, ws, sg, ps) in enumerate(row):
+        for d, (s, ws, sg, ps, *fl) in enumerate(row):
             span = slice(at, at + len(s))
             ids[i, span], w[i, span] = torch.tensor(s), torch.tensor(ws)
+            if fl:
+                flags[i, span] = torch.tensor(fl[0])
             seg[i, span], pos[i, span], doc[i, span] = torch.tensor(sg), torch.tensor(ps), d
             at += len(s)
     causal = torch.ones(n, n, dtype=torch.bool).tril()
     same_doc = doc[:, None, :] == doc[:, :, None]
     visible = same_doc & ((seg[:, None, :] == 0) | (seg[:, None, :] == seg[:, :, None]))
-    return ids, w, (causal & visible)[:, None], pos
+    out = ids, w, (causal & visible)[:, None], pos
+    return out + (flags,) if with_flags else out
 
 
 def weighted_loss(model, ids, w, mask, pos):
@@ -234,6 +271,9 @@ def main():
                     help="understanding samples of two-object scenes always ask each object's colour and position")
     ap.add_argument("--factor-drop", choices=["either", "colour", "shape"], default="either",
                     help="with --factor-captions: what a caption may leave out (default: either, at random)")
+    ap.add_argument("--marginal-factors", action="store_true",
+                    help="with --factor-captions and --factorised-visual: on an object whose colour (shape) the"
+                         " caption left out, score only the pattern (colour) half of its codes")
     ap.add_argument("--factorised-visual", metavar="C,P",
                     help="for a vq.py --supervised-codes (27,83) or --product-codes C,P tokenizer: visual rows as"
                          " colour + pattern rows")
@@ -241,6 +281,8 @@ def main():
                     help="forward and backward under bfloat16 autocast (weights and optimiser stay float32): "
                          "about 1.5x faster per step on CPUs with AVX512_BF16")
     args = ap.parse_args()
+    if args.marginal_factors and not (args.factorised_visual and args.factor_captions > 0):
+        sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
     tok = Tokenizer.from_file(os.path.join(args.out, "tokenizer", "tokenizer.json"))
@@ -295,11 +337,14 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
-        ids, w, mask, pos = batch_tensors([sample(builder, rng, scenes[i], codes[i], args.factor_captions,
-                                                 args.binding_questions, drops) for i in picks],
-                                          builder.ids.pad)
+        ids, w, mask, pos, *flags = batch_tensors([sample(builder, rng, scenes[i], codes[i], args.factor_captions,
+                                                         args.binding_questions, drops, args.marginal_factors)
+                                                  for i in picks], builder.ids.pad, args.marginal_factors)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
-            loss, ce, ww = (factorised.loss if factorised else weighted_loss)(model, ids, w, mask, pos)
+            if factorised:
+                loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags)
+            else:
+                loss, ce, ww = weighted_loss(model, ids, w, mask, pos)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trained, 1.0)

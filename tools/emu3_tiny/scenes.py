@@ -127,17 +127,19 @@ def describe(o: Obj, size: bool = True, colour: bool = True, shape: bool = True)
 
 
 def caption(scene: Scene, rng: random.Random | None = None, factor: float = 0.0,
-            drops: tuple[str, ...] = ("colour", "shape")) -> str:
+            drops: tuple[str, ...] = ("colour", "shape"), report: list | None = None) -> str:
     """The full caption, or (with rng) a variant that may leave out sizes or the background, and
     (with probability `factor` per object) the object's colour or its shape ("a red shape", "a
     star"; one of `drops`), so that a shape's words must draw it in any colour and a colour's in
-    any shape."""
+    any shape. `report`, if given, gets what was left out of each object (None, "colour" or "shape")."""
     with_size = True if rng is None else rng.random() < 0.5
     with_bg = True if rng is None else rng.random() < 0.5
     parts = []
     for o in scene.objects:
         drop = None if rng is None or factor <= 0 or rng.random() >= factor else rng.choice(drops)
         parts.append(describe(o, with_size, colour=drop != "colour", shape=drop != "shape"))
+        if report is not None:
+            report.append(drop)
     text = " and ".join(parts)
     if with_bg:
         text += f" on a {scene.background} background"
