@@ -13,8 +13,9 @@ Training stops after --steps N steps (reproducible; the schedule runs over them)
 after --minutes M of wall-clock time (for trials).
 
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
-leaves out an object's colour or shape in captions; `--binding-questions` always asks each object's
-colour and position of two-object scenes.
+leaves out an object's colour or shape in captions (`--factor-drop` picks which; with
+`--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
+always asks each object's colour and position of two-object scenes.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions] [--factorised-visual C,P] [--bf16]
