@@ -18,7 +18,8 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 always asks each object's colour and position of two-object scenes.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
-                       [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions] [--factorised-visual C,P] [--bf16]
+                       [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
+                       [--factorised-visual C,P] [--bf16]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -40,7 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from budget import Budget  # noqa: E402
 from scenes import caption, questions, random_scene, render  # noqa: E402
 from sequences import Builder  # noqa: E402
-from supervised_codes import PATTERN_GRIDS  # noqa: E402
+from supervised_codes import GRID, PATTERN_GRIDS  # noqa: E402
 from transformers import Emu3ForCausalLM, Emu3TextConfig, Emu3VQVAE  # noqa: E402
 from vq import encode_latent, quantize, to_pixels  # noqa: E402
 
@@ -198,7 +199,7 @@ def marginal_flags(builder: Builder, scene, ids, left_out) -> list[int]:
     """For `--marginal-factors`: per token of a text-to-image sample, MARGINAL_PATTERN on the code
     cells of an object whose colour the caption left out (its colour is not the caption's to say),
     MARGINAL_COLOUR on those of one whose shape it left out, else 0."""
-    grid = np.zeros((8, 8), np.int64)
+    grid = np.zeros((GRID, GRID), np.int64)
     for o, drop in zip(scene.objects, left_out):
         if drop:
             grid[PATTERN_GRIDS[o.shape, o.size, o.position] > 0] = MARGINAL_PATTERN if drop == "colour" else MARGINAL_COLOUR

@@ -4,9 +4,8 @@ size and shape (template matching against the generator's own renders). Exact on
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw
 
-from scenes import BACKGROUNDS, COLOURS, POSITIONS, SHAPES, SIZE, SIZES, SUPER, Obj, Scene, draw_shape
+from scenes import BACKGROUNDS, COLOURS, POSITIONS, SHAPES, SIZES, Obj, Scene, coverage
 
 _BG = {k: np.array(v, np.float32) for k, v in BACKGROUNDS.items()}
 _FG = {k: np.array(v, np.float32) for k, v in COLOURS.items()}
@@ -16,16 +15,7 @@ _MASKS: dict[tuple[str, str, str], np.ndarray] = {}
 def _mask(shape: str, size: str, position: str) -> np.ndarray:
     key = (shape, size, position)
     if key not in _MASKS:
-        big = Image.new("L", (SIZE * SUPER, SIZE * SUPER), 0)
-        d = ImageDraw.Draw(big)
-        cx, cy = POSITIONS[position]
-        r = SIZES[size] * SUPER
-        cx, cy = (cx + 0.5) * SUPER - 0.5, (cy + 0.5) * SUPER - 0.5
-        draw_shape(d, shape, cx, cy, r, 255)
-        if shape == "ring":
-            ri = r * 0.5
-            d.ellipse([cx - ri, cy - ri, cx + ri, cy + ri], fill=0)
-        _MASKS[key] = np.asarray(big.resize((SIZE, SIZE), Image.BOX), np.float32) / 255.0 > 0.5
+        _MASKS[key] = coverage(shape, size, position).astype(np.float32) / 255.0 > 0.5
     return _MASKS[key]
 
 

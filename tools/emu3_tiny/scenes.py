@@ -92,6 +92,21 @@ def draw_shape(d: ImageDraw.ImageDraw, shape: str, cx: float, cy: float, r: floa
         raise ValueError(shape)
 
 
+def coverage(shape: str, size: str, position: str) -> np.ndarray:
+    """How much of each pixel one object covers, (64, 64) uint8 (0..255), with render's
+    supersampling: the detector's templates and the supervised codes' patterns."""
+    big = Image.new("L", (SIZE * SUPER, SIZE * SUPER), 0)
+    d = ImageDraw.Draw(big)
+    cx, cy = POSITIONS[position]
+    r = SIZES[size] * SUPER
+    cx, cy = (cx + 0.5) * SUPER - 0.5, (cy + 0.5) * SUPER - 0.5
+    draw_shape(d, shape, cx, cy, r, 255)
+    if shape == "ring":
+        ri = r * 0.5
+        d.ellipse([cx - ri, cy - ri, cx + ri, cy + ri], fill=0)
+    return np.asarray(big.resize((SIZE, SIZE), Image.BOX), np.uint8)
+
+
 def render(scene: Scene) -> np.ndarray:
     """The scene as a (64, 64, 3) uint8 array."""
     big = Image.new("RGB", (SIZE * SUPER, SIZE * SUPER), BACKGROUNDS[scene.background])

@@ -25,26 +25,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageDraw
-
-from scenes import BACKGROUNDS, COLOURS, POSITIONS, SHAPES, SIZE, SIZES, SUPER, Scene, draw_shape
+from scenes import BACKGROUNDS, COLOURS, POSITIONS, SHAPES, SIZE, SIZES, Scene, coverage
 
 GRID = 8
 CELL = SIZE // GRID
-
-
-def alpha(shape: str, size: str, position: str) -> np.ndarray:
-    """The object's coverage of each pixel, (64, 64) uint8 (0..255), rendered as scenes.render does."""
-    big = Image.new("L", (SIZE * SUPER, SIZE * SUPER), 0)
-    d = ImageDraw.Draw(big)
-    cx, cy = POSITIONS[position]
-    r = SIZES[size] * SUPER
-    cx, cy = (cx + 0.5) * SUPER - 0.5, (cy + 0.5) * SUPER - 0.5
-    draw_shape(d, shape, cx, cy, r, 255)
-    if shape == "ring":
-        ri = r * 0.5
-        d.ellipse([cx - ri, cy - ri, cx + ri, cy + ri], fill=0)
-    return np.asarray(big.resize((SIZE, SIZE), Image.BOX), np.uint8)
 
 
 def _cells(a: np.ndarray) -> np.ndarray:
@@ -60,7 +44,7 @@ def _pattern_table():
     for s in SHAPES:
         for z in SIZES:
             for p in POSITIONS:
-                cells = _cells(alpha(s, z, p))
+                cells = _cells(coverage(s, z, p))
                 g = np.zeros((GRID, GRID), np.int64)
                 for i in range(GRID):
                     for j in range(GRID):
