@@ -9,17 +9,22 @@ Without `--factorised-visual` the visual tokens' embeddings and output rows star
 code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
 (save_pretrained) and OUT/backbone_curve.json.
 
-Training stops after --steps N steps (reproducible; the schedule runs over them), or without it
-after --minutes M of wall-clock time (for trials).
+Training stops after --steps N steps (the schedule runs over them; on one thread, EMU3_TINY_THREADS=1,
+a seed gives the same weights again; on two, some of PyTorch's CPU kernels add in varying order,
+so the weights differ in their last bits and the figures by a run's noise), or without it after
+--minutes M of wall-clock time (for trials).
 
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions (`--factor-drop` picks which; with
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
-always asks each object's colour and position of two-object scenes.
+always asks each object's colour and position of two-object scenes; `--tune-steps N` adds, after
+the main schedule, an understanding pass of N steps (mostly questions on two-object scenes, which
+must find an object by its shape; `--tune-only` reruns that pass alone from OUT/backbone_main.pt).
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
-                       [--factorised-visual C,P] [--bf16]
+                       [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
+                       [--tune-only]]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -114,25 +119,49 @@ def binding_questions(qa):
 
 def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False,
            drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False):
-    """One training sample: (ids, loss weights, segments, positions). With `binding`, an
-    understanding sample of a two-object scene always holds the questions that find one object by
-    its shape (its colour, its position), and the rest of its questions at random. With
-    `marginal`, a fifth list: per token, MARGINAL_COLOUR or MARGINAL_PATTERN on the cells of an
-    object whose shape or colour the caption left out (see FactorisedVisual.loss), else 0."""
+    """One training sample: (ids, loss weights, segments, positions), text to image with
+    probability T2I_SHARE (`t2i_sample`), else understanding. With `binding`, an understanding
+    sample of a two-object scene always holds the questions that find one object by its shape (its
+    colour, its position), and the rest of its questions at random."""
     if rng.random() < T2I_SHARE:
-        left_out: list = []
-        text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops, left_out)
-        ids, w = builder.text_to_image(text, codes)
-        out = ids, w, [0] * len(ids), list(range(len(ids)))
-        if marginal:
-            out += (marginal_flags(builder, scene, ids, left_out),)
-        return out
+        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal)
     qa = questions(scene)
     if binding and len(scene.objects) > 1:
         bind = binding_questions(qa)
         rest = [x for x in qa if x not in bind]
         return builder.image_to_texts(codes, bind + rng.sample(rest, max(0, QAS_PER_IMAGE - len(bind))))
+    return understanding_sample(builder, rng, scene, codes)
+
+
+def t2i_sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0,
+               drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False):
+    """A text-to-image sample (CAPTION_DROPOUT of them with an empty caption). With `marginal`, a
+    fifth list: per token, MARGINAL_COLOUR or MARGINAL_PATTERN on the cells of an object whose
+    shape or colour the caption left out (see FactorisedVisual.loss), else 0."""
+    left_out: list = []
+    text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops, left_out)
+    ids, w = builder.text_to_image(text, codes)
+    out = ids, w, [0] * len(ids), list(range(len(ids)))
+    if marginal:
+        out += (marginal_flags(builder, scene, ids, left_out),)
+    return out
+
+
+def understanding_sample(builder: Builder, rng: random.Random, scene, codes):
+    """QAS_PER_IMAGE of the scene's questions at random, sharing one image prefix."""
+    qa = questions(scene)
     return builder.image_to_texts(codes, rng.sample(qa, min(QAS_PER_IMAGE, len(qa))))
+
+
+def tuning_sample(builder: Builder, rng: random.Random, scenes, codes, two: list[int], t2i: float, **opts):
+    """A sample of the understanding pass (--tune-steps): text to image with probability `t2i` (so
+    that drawing is kept), else an understanding sample, of a two-object scene 80% of the time,
+    where questions must find an object by its shape."""
+    if rng.random() < t2i:
+        i = rng.randrange(len(scenes))
+        return t2i_sample(builder, rng, scenes[i], codes[i], **opts)
+    i = rng.choice(two) if rng.random() < 0.8 else rng.randrange(len(scenes))
+    return understanding_sample(builder, rng, scenes[i], codes[i])
 
 
 class FactorisedVisual(torch.nn.Module):
@@ -245,11 +274,14 @@ def weighted_loss(model, ids, w, mask, pos):
     return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
 
 
-def report(curve, acc, step, elapsed, tokens, lr):
-    """Appends the mean losses since the last point to the curve, and empties the accumulators."""
+def report(curve, acc, step, elapsed, tokens, lr, phase: str | None = None):
+    """Appends the mean losses since the last point to the curve (with `phase`, a point of that
+    phase), and empties the accumulators."""
     mean = lambda xs: round(float(np.mean(xs)), 4) if xs else None  # noqa: E731
     point = {"minutes": round(elapsed / 60, 2), "step": step, "tokens": tokens,
              "image_loss": mean(acc["image"]), "text_loss": mean(acc["text"])}
+    if phase:
+        point["phase"] = phase
     curve.append(point)
     acc["image"].clear()
     acc["text"].clear()
@@ -279,12 +311,24 @@ def main():
     ap.add_argument("--factorised-visual", metavar="C,P",
                     help="for a vq.py --supervised-codes (27,83) or --product-codes C,P tokenizer: visual rows as"
                          " colour + pattern rows")
+    ap.add_argument("--tune-steps", type=int, default=0, metavar="N",
+                    help="after the main schedule, N steps of an understanding pass: mostly questions on two-object"
+                         " scenes, which must find an object by its shape (binding), plus some text to image")
+    ap.add_argument("--tune-lr", type=float, default=5e-4, help="the understanding pass's peak learning rate")
+    ap.add_argument("--tune-t2i", type=float, default=0.3, metavar="SHARE",
+                    help="the share of text-to-image samples in the understanding pass")
+    ap.add_argument("--tune-only", action="store_true",
+                    help="skip the main schedule: resume from OUT/backbone_main.pt, which a run with --tune-steps saves"
+                         " after its main schedule, and run the understanding pass alone (for trials)")
     ap.add_argument("--bf16", action="store_true",
                     help="forward and backward under bfloat16 autocast (weights and optimiser stay float32): "
                          "about 1.5x faster per step on CPUs with AVX512_BF16")
     args = ap.parse_args()
     if args.marginal_factors and not (args.factorised_visual and args.factor_captions > 0):
         sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
+    if args.tune_only and not (args.tune_steps > 0 and os.path.exists(os.path.join(args.out, "backbone_main.pt"))):
+        sys.exit(f"backbone.py: --tune-only needs --tune-steps N and {os.path.join(args.out, 'backbone_main.pt')},"
+                 " which a run with --tune-steps saves after its main schedule")
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
     tok = Tokenizer.from_file(os.path.join(args.out, "tokenizer", "tokenizer.json"))
@@ -326,22 +370,16 @@ def main():
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
     drops = ("colour", "shape") if args.factor_drop == "either" else (args.factor_drop,)
+    opts = dict(factor=args.factor_captions, drops=drops, marginal=args.marginal_factors)
     budget = Budget(args.steps, args.minutes)
     start = time.time()
     step, tokens, curve = 0, 0, []
     acc = {"image": [], "text": []}
-    while True:
-        elapsed = time.time() - start
-        frac = budget.fraction(step, elapsed)
-        if frac >= 1:
-            break
-        lr = args.lr * min(1.0, (step + 1) / 150) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+
+    def train_step(samples, lr: float) -> int:
         for g in opt.param_groups:
             g["lr"] = lr
-        picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
-        ids, w, mask, pos, *flags = batch_tensors([sample(builder, rng, scenes[i], codes[i], args.factor_captions,
-                                                         args.binding_questions, drops, args.marginal_factors)
-                                                  for i in picks], builder.ids.pad, args.marginal_factors)
+        ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             if factorised:
                 loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags)
@@ -351,8 +389,6 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trained, 1.0)
         opt.step()
-        step += 1
-        tokens += int((ids != builder.ids.pad).sum())
         with torch.no_grad():
             img = ww == 0.5
             txt = ww == 1.0
@@ -360,10 +396,46 @@ def main():
                 acc["image"].append(float(ce[img].mean()))
             if txt.any():
                 acc["text"].append(float(ce[txt].mean()))
+        return int((ids != builder.ids.pad).sum())
+
+    main_state = os.path.join(args.out, "backbone_main.pt")
+    if args.tune_only:   # resume after a main phase that ran with --tune-steps
+        st = torch.load(main_state, weights_only=False)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        if factorised:
+            factorised.load_state_dict(st["factorised"])
+        rng.setstate(st["rng"])
+        step, tokens, curve = st["step"], st["tokens"], st["curve"]
+        start -= curve[-1]["minutes"] * 60
+    while not args.tune_only:
+        elapsed = time.time() - start
+        frac = budget.fraction(step, elapsed)
+        if frac >= 1:
+            break
+        lr = args.lr * min(1.0, (step + 1) / 150) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
+        tokens += train_step([sample(builder, rng, scenes[i], codes[i], args.factor_captions, args.binding_questions,
+                                     drops, args.marginal_factors) for i in picks], lr)
+        step += 1
         if step % 100 == 0:
             report(curve, acc, step, elapsed, tokens, lr)
-    if step % 100:
+    if step % 100 and not args.tune_only:
         report(curve, acc, step, time.time() - start, tokens, lr)   # the stage's last point: where it ended
+    if args.tune_steps and not args.tune_only:   # so that --tune-only can try other passes from here
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "rng": rng.getstate(), "step": step,
+                    "tokens": tokens, "curve": curve, "factorised": factorised.state_dict() if factorised else None},
+                   main_state)
+
+    # the understanding pass: questions that must find an object by its shape, at a lower rate
+    two = [i for i, s in enumerate(scenes) if len(s.objects) == 2]
+    for k in range(args.tune_steps):
+        lr = args.tune_lr * min(1.0, (k + 1) / 30) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * k / args.tune_steps)))
+        tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, **opts)
+                              for _ in range(args.batch)], lr)
+        step += 1
+        if (k + 1) % 100 == 0 or k + 1 == args.tune_steps:
+            report(curve, acc, step, time.time() - start, tokens, lr, phase="understanding pass")
     if factorised:
         factorised.write(model)
     model.eval()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 
 class Budget:
-    """A fixed number of steps (reproducible: a seed gives the same weights again on the same kind of
-    CPU with the same thread count) or, without one, wall-clock minutes (for trials)."""
+    """A fixed number of steps (a seed gives the same data stream again, and on one thread the same
+    weights) or, without one, wall-clock minutes (for trials)."""
 
     def __init__(self, steps: int | None, minutes: float):
         if steps is not None and steps <= 0:

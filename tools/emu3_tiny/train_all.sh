@@ -4,9 +4,11 @@
 # VQ tokenizer with supervised codes (vq.py --supervised-codes: each cell's code is the scene's
 # colour pair and alpha pattern, supervised_codes.py; its encoder held local on the code grid,
 # --local-encoder), the Emu3 decoder with its visual rows factorised the same way (backbone.py
-# --factorised-visual 27,83, under bfloat16 autocast), export, evaluation, model card. The same
-# kind of CPU with the same thread count (EMU3_TINY_THREADS, default 2) gives the same weights
-# again; the minutes vary with the machine. Needs the dev-only venv (tools/setup-venv.sh). Steps
+# --factorised-visual 27,83, under bfloat16 autocast), export, evaluation, model card. Fixed seeds
+# give the same data stream again; on one thread (EMU3_TINY_THREADS=1) the same weights too, while
+# on two (the default) some of PyTorch's CPU kernels add in varying order, so the weights differ in
+# their last bits and the figures by a run's noise (measured: 20 steps, twice, differ on two
+# threads and match on one); the minutes vary with the machine. Needs the dev-only venv (tools/setup-venv.sh). Steps
 # per stage can be set with VQ_STEPS and BACKBONE_STEPS; EMU3_TINY_BIN (a folder holding
 # emu3-orchestrator and the services) adds the measurements through the Swift services.
 set -euo pipefail
