@@ -483,7 +483,9 @@ training, and its shape as another shape. The same main schedule without the pas
 held-out VQA 79.4% and held-out prompts 14.5% (shape 44.5%, colour 40.0%), so the pass itself
 gains 9.5 points of answers and costs 6 of drawing; with half of the pass's samples text to image
 (`--tune-t2i 0.5`, rerun from the same main schedule with `--tune-only`) it measured the same:
-held-out VQA 88.0%, held-out prompts 9.5% (shape 66.0%, colour 26.5%). Not shipped yet: it trades
+held-out VQA 88.0%, held-out prompts 9.5% (shape 66.0%, colour 26.5%); with factored captions in
+the pass's text to image (`--factor-captions 0.3 --tune-only`), worse: 86.8% and 4.5% (shape 48.5%,
+colour 15.5%). Not shipped yet: it trades
 held-out drawing for held-out answers, and neither target is met.
 
 For composition on the tokenizer side, product codes (`vq.py --product-codes C,P` with `backbone.py
