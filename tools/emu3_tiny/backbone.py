@@ -125,8 +125,8 @@ def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0
     colour, its position), and the rest of its questions at random."""
     if rng.random() < T2I_SHARE:
         return t2i_sample(builder, rng, scene, codes, factor, drops, marginal)
-    qa = questions(scene)
     if binding and len(scene.objects) > 1:
+        qa = questions(scene)
         bind = binding_questions(qa)
         rest = [x for x in qa if x not in bind]
         return builder.image_to_texts(codes, bind + rng.sample(rest, max(0, QAS_PER_IMAGE - len(bind))))
@@ -274,6 +274,11 @@ def weighted_loss(model, ids, w, mask, pos):
     return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
 
 
+def cosine(frac: float) -> float:
+    """The learning-rate schedule's factor at `frac` of a phase: cosine from 1 down to 0.05."""
+    return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac))
+
+
 def report(curve, acc, step, elapsed, tokens, lr, phase: str | None = None):
     """Appends the mean losses since the last point to the curve (with `phase`, a point of that
     phase), and empties the accumulators."""
@@ -413,10 +418,10 @@ def main():
         frac = budget.fraction(step, elapsed)
         if frac >= 1:
             break
-        lr = args.lr * min(1.0, (step + 1) / 150) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac)))
+        lr = args.lr * min(1.0, (step + 1) / 150) * cosine(frac)
         picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
-        tokens += train_step([sample(builder, rng, scenes[i], codes[i], args.factor_captions, args.binding_questions,
-                                     drops, args.marginal_factors) for i in picks], lr)
+        tokens += train_step([sample(builder, rng, scenes[i], codes[i], binding=args.binding_questions, **opts)
+                              for i in picks], lr)
         step += 1
         if step % 100 == 0:
             report(curve, acc, step, elapsed, tokens, lr)
@@ -430,7 +435,7 @@ def main():
     # the understanding pass: questions that must find an object by its shape, at a lower rate
     two = [i for i, s in enumerate(scenes) if len(s.objects) == 2]
     for k in range(args.tune_steps):
-        lr = args.tune_lr * min(1.0, (k + 1) / 30) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * k / args.tune_steps)))
+        lr = args.tune_lr * min(1.0, (k + 1) / 30) * cosine(k / args.tune_steps)
         tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, **opts)
                               for _ in range(args.batch)], lr)
         step += 1
