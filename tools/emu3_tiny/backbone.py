@@ -2,29 +2,35 @@
 text-to-image samples (caption → image rows, 10% with an empty caption for the CFG stream)
 and understanding samples (image + questions → answers; up to QAS_PER_IMAGE questions share one
 image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
-weighted 0.5 (paper §2.3). `make tiny-model` runs it with `--factorised-visual 27,83 --bf16`: for
-the supervised codes of vq.py --supervised-codes (27 colour pairs x 83 patterns), each visual
-code's rows are a colour row plus a pattern row (FactorisedVisual), trained under bfloat16 autocast.
+weighted 0.5 (paper §2.3). `make tiny-model` runs it with `--factorised-visual 27,83 --bf16
+--tune-steps 800 --tune-recolour 0.3`: for the supervised codes of vq.py --supervised-codes (27
+colour pairs x 83 patterns), each visual code's rows are a colour row plus a pattern row
+(FactorisedVisual), trained under bfloat16 autocast where the CPU has AVX512_BF16 (float32
+elsewhere); after the main schedule, an understanding pass teaches binding (below).
 Without `--factorised-visual` the visual tokens' embeddings and output rows start from what each
 code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
-(save_pretrained) and OUT/backbone_curve.json.
+(save_pretrained), OUT/backbone_curve.json and OUT/backbone_run.json (precision, CPU, threads).
 
 Training stops after --steps N steps (the schedule runs over them; on one thread, EMU3_TINY_THREADS=1,
 a seed gives the same weights again; on two, some of PyTorch's CPU kernels add in varying order,
 so the weights differ in their last bits and the figures by a run's noise), or without it after
 --minutes M of wall-clock time (for trials).
 
+`--tune-steps N` adds, after the main schedule, an understanding pass of N steps (mostly
+questions on two-object scenes, which must find an object by its shape; with `--tune-recolour
+SHARE`, that share of its understanding samples show an image recoloured cell by cell and ask no
+colour; `--tune-only` reruns the pass alone from OUT/backbone_main.pt, which a run with
+--tune-steps saves).
+
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions (`--factor-drop` picks which; with
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
-always asks each object's colour and position of two-object scenes; `--tune-steps N` adds, after
-the main schedule, an understanding pass of N steps (mostly questions on two-object scenes, which
-must find an object by its shape; `--tune-only` reruns that pass alone from OUT/backbone_main.pt).
+always asks each object's colour and position of two-object scenes.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
-                       [--tune-only]]
+                       [--tune-recolour SHARE] [--tune-only]]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -44,9 +50,9 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from budget import Budget  # noqa: E402
-from scenes import caption, questions, random_scene, render  # noqa: E402
+from scenes import BACKGROUNDS, COLOURS, HELD_OUT, caption, questions, random_scene, render  # noqa: E402
 from sequences import Builder  # noqa: E402
-from supervised_codes import GRID, PATTERN_GRIDS  # noqa: E402
+from supervised_codes import GRID, PATTERN_GRIDS, PATTERNS  # noqa: E402
 from transformers import Emu3ForCausalLM, Emu3TextConfig, Emu3VQVAE  # noqa: E402
 from vq import encode_latent, quantize, to_pixels  # noqa: E402
 
@@ -153,15 +159,36 @@ def understanding_sample(builder: Builder, rng: random.Random, scene, codes):
     return builder.image_to_texts(codes, rng.sample(qa, min(QAS_PER_IMAGE, len(qa))))
 
 
-def tuning_sample(builder: Builder, rng: random.Random, scenes, codes, two: list[int], t2i: float, **opts):
+def tuning_sample(builder: Builder, rng: random.Random, scenes, codes, two: list[int], t2i: float,
+                  recolour: float = 0.0, **opts):
     """A sample of the understanding pass (--tune-steps): text to image with probability `t2i` (so
     that drawing is kept), else an understanding sample, of a two-object scene 80% of the time,
-    where questions must find an object by its shape."""
+    where questions must find an object by its shape; with probability `recolour` that sample is
+    `recoloured_sample` instead."""
     if rng.random() < t2i:
         i = rng.randrange(len(scenes))
         return t2i_sample(builder, rng, scenes[i], codes[i], **opts)
     i = rng.choice(two) if rng.random() < 0.8 else rng.randrange(len(scenes))
+    if recolour and rng.random() < recolour:
+        return recoloured_sample(builder, rng, scenes[i], codes[i])
     return understanding_sample(builder, rng, scenes[i], codes[i])
+
+
+def recoloured_sample(builder: Builder, rng: random.Random, scene, codes):
+    """For `--tune-recolour`: the scene's codes with every object cell's colour drawn anew, cell by
+    cell, from the colours the object's shape has in training (never a held-out pair), asked only
+    what does not depend on colour (shape, place, size, count, background). A shape is then read
+    from its patterns whatever their colours, as it must be for a held-out pair."""
+    grid = np.array(codes, copy=True)
+    backgrounds = len(BACKGROUNDS)
+    for o in scene.objects:
+        allowed = [k for k, c in enumerate(COLOURS) if (o.shape, c) not in HELD_OUT]
+        for r, c in zip(*np.nonzero(PATTERN_GRIDS[o.shape, o.size, o.position])):
+            pair, pattern = divmod(int(grid[r, c]), PATTERNS)
+            grid[r, c] = (rng.choice(allowed) * backgrounds + pair % backgrounds) * PATTERNS + pattern
+    qa = [(q, a) for q, a in questions(scene)
+          if q != "Describe the image." and not (q.startswith("What colour is the ") and "background" not in q)]
+    return builder.image_to_texts(grid, rng.sample(qa, min(QAS_PER_IMAGE, len(qa))))
 
 
 class FactorisedVisual(torch.nn.Module):
@@ -279,6 +306,24 @@ def cosine(frac: float) -> float:
     return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac))
 
 
+def cpu_info() -> tuple[str, set[str]]:
+    """The CPU's model name and feature flags, from /proc/cpuinfo (empty where there is none)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return "", set()
+    field = lambda key: next((x.split(":", 1)[1].strip() for x in lines if x.startswith(key)), "")  # noqa: E731
+    return field("model name"), set(field("flags").split())
+
+
+def cpu_has_bf16() -> bool:
+    """Whether this CPU computes in bfloat16 (AVX512_BF16 or AMX-BF16). Without it PyTorch's bfloat16
+    matrix products fall back to a slow reference kernel: on an AVX2-only AMD EPYC a --bf16 run did
+    not reach step 100 in 22 minutes (in float32: 2 minutes)."""
+    return bool(cpu_info()[1] & {"avx512_bf16", "amx_bf16"})
+
+
 def report(curve, acc, step, elapsed, tokens, lr, phase: str | None = None):
     """Appends the mean losses since the last point to the curve (with `phase`, a point of that
     phase), and empties the accumulators."""
@@ -322,18 +367,25 @@ def main():
     ap.add_argument("--tune-lr", type=float, default=5e-4, help="the understanding pass's peak learning rate")
     ap.add_argument("--tune-t2i", type=float, default=0.3, metavar="SHARE",
                     help="the share of text-to-image samples in the understanding pass")
+    ap.add_argument("--tune-recolour", type=float, default=0.0, metavar="SHARE",
+                    help="the share of the pass's understanding samples whose objects are recoloured cell by cell"
+                         " (colours their shape has in training) and asked no colour")
     ap.add_argument("--tune-only", action="store_true",
                     help="skip the main schedule: resume from OUT/backbone_main.pt, which a run with --tune-steps saves"
                          " after its main schedule, and run the understanding pass alone (for trials)")
     ap.add_argument("--bf16", action="store_true",
                     help="forward and backward under bfloat16 autocast (weights and optimiser stay float32): "
-                         "about 1.5x faster per step on CPUs with AVX512_BF16")
+                         "about 1.5x faster per step on CPUs with AVX512_BF16; ignored (float32) on CPUs without it")
     args = ap.parse_args()
     if args.marginal_factors and not (args.factorised_visual and args.factor_captions > 0):
         sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
     if args.tune_only and not (args.tune_steps > 0 and os.path.exists(os.path.join(args.out, "backbone_main.pt"))):
         sys.exit(f"backbone.py: --tune-only needs --tune-steps N and {os.path.join(args.out, 'backbone_main.pt')},"
                  " which a run with --tune-steps saves after its main schedule")
+    if args.bf16 and not cpu_has_bf16():
+        print("backbone.py: this CPU has neither AVX512_BF16 nor AMX-BF16, and PyTorch's bfloat16 matrix products"
+              " would run a slow reference kernel: --bf16 ignored, training in float32", flush=True)
+        args.bf16 = False
     torch.manual_seed(args.seed)
     torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
     tok = Tokenizer.from_file(os.path.join(args.out, "tokenizer", "tokenizer.json"))
@@ -436,7 +488,7 @@ def main():
     two = [i for i, s in enumerate(scenes) if len(s.objects) == 2]
     for k in range(args.tune_steps):
         lr = args.tune_lr * min(1.0, (k + 1) / 30) * cosine(k / args.tune_steps)
-        tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, **opts)
+        tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, args.tune_recolour, **opts)
                               for _ in range(args.batch)], lr)
         step += 1
         if (k + 1) % 100 == 0 or k + 1 == args.tune_steps:
@@ -447,6 +499,8 @@ def main():
     model.save_pretrained(os.path.join(args.out, "backbone"))
     with open(os.path.join(args.out, "backbone_curve.json"), "w") as f:
         json.dump(curve, f, indent=1)
+    with open(os.path.join(args.out, "backbone_run.json"), "w") as f:   # how it ran, for the model card
+        json.dump({"bf16": bool(args.bf16), "cpu": cpu_info()[0], "threads": torch.get_num_threads()}, f, indent=1)
     print(f"saved after {step} steps, {tokens} tokens", flush=True)
 
 

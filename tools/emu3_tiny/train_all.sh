@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds and fixed step counts,
-# on CPU (about 50 minutes on 2 cores, 43 of them training): vocabulary (2,241 visual tokens),
+# on CPU (on 2 cores 57 to 88 minutes of training by the CPU: 57 on an AVX512_BF16 Intel, 88 on
+# an AVX2 AMD EPYC; then about 25 of evaluation): vocabulary (2,241 visual tokens),
 # VQ tokenizer with supervised codes (vq.py --supervised-codes: each cell's code is the scene's
 # colour pair and alpha pattern, supervised_codes.py; its encoder held local on the code grid,
 # --local-encoder), the Emu3 decoder with its visual rows factorised the same way (backbone.py
-# --factorised-visual 27,83, under bfloat16 autocast), export, evaluation, model card. Fixed seeds
+# --factorised-visual 27,83, under bfloat16 autocast where the CPU has AVX512_BF16, else float32)
+# and its understanding pass (--tune-steps 800 --tune-recolour 0.3), export, evaluation, model card. Fixed seeds
 # give the same data stream again; on one thread (EMU3_TINY_THREADS=1) the same weights too, while
 # on two (the default) some of PyTorch's CPU kernels add in varying order, so the weights differ in
 # their last bits and the figures by a run's noise (measured: 20 steps, twice, differ on two
 # threads and match on one); the minutes vary with the machine. Needs the dev-only venv (tools/setup-venv.sh). Steps
-# per stage can be set with VQ_STEPS and BACKBONE_STEPS; EMU3_TINY_BIN (a folder holding
+# per stage can be set with VQ_STEPS, BACKBONE_STEPS and TUNE_STEPS; EMU3_TINY_BIN (a folder holding
 # emu3-orchestrator and the services) adds the measurements through the Swift services.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +29,7 @@ step "vision tokenizer";  "$py" vq.py "$work/vq" --supervised-codes --codebook 2
                               --steps "${VQ_STEPS:-3000}" | tee "$work/vq.log"
 step "packing check";     "$py" check_packing.py "$work/tokenizer/tokenizer.json"
 step "Emu3 decoder";      "$py" backbone.py "$work" --factorised-visual 27,83 --bf16 --steps "${BACKBONE_STEPS:-1830}" \
+                              --tune-steps "${TUNE_STEPS:-800}" --tune-recolour 0.3 \
                               | tee "$work/backbone.log"
 step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
