@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds and fixed step counts,
 # on CPU (on 2 cores 57 to 88 minutes of training by the CPU: 57 on an AVX512_BF16 Intel, 88 on
-# an AVX2 AMD EPYC; then about 25 of evaluation): vocabulary (2,241 visual tokens),
+# an AVX2 AMD EPYC; then 4 to 25 of evaluation): vocabulary (2,241 visual tokens),
 # VQ tokenizer with supervised codes (vq.py --supervised-codes: each cell's code is the scene's
 # colour pair and alpha pattern, supervised_codes.py; its encoder held local on the code grid,
 # --local-encoder), the Emu3 decoder with its visual rows factorised the same way (backbone.py
