@@ -15,7 +15,7 @@ help:
 	@echo "make test        set up, then swift test (all targets)"
 	@echo "make bench       benchmarks against the reference (not tests)"
 	@echo "make proto       regenerate Shared/CEmu3Proto from proto/"
-	@echo "make tiny-model  retrain models/emu3-tiny (Python venv in tools/, 60-95 min on 2 cores, by the CPU)"
+	@echo "make tiny-model  retrain models/emu3-tiny (Python venv in tools/, 60-100 min on 2 cores, by the CPU)"
 
 setup:
 	@scripts/setup.sh

@@ -3,10 +3,11 @@ text-to-image samples (caption → image rows, 10% with an empty caption for the
 and understanding samples (image + questions → answers; up to QAS_PER_IMAGE questions share one
 image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
 weighted 0.5 (paper §2.3). `make tiny-model` runs it with `--factorised-visual 27,83 --bf16
---tune-steps 800 --tune-recolour 0.3`: for the supervised codes of vq.py --supervised-codes (27
+--tune-steps 800 --tune-smoothing 0.2`: for the supervised codes of vq.py --supervised-codes (27
 colour pairs x 83 patterns), each visual code's rows are a colour row plus a pattern row
 (FactorisedVisual), trained under bfloat16 autocast where the CPU has AVX512_BF16 (float32
-elsewhere); after the main schedule, an understanding pass teaches binding (below).
+elsewhere); after the main schedule, an understanding pass teaches binding, with label smoothing
+within the colour words and within the shape words (below).
 Without `--factorised-visual` the visual tokens' embeddings and output rows start from what each
 code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
 (save_pretrained), OUT/backbone_curve.json and OUT/backbone_run.json (precision, CPU, threads).
@@ -17,10 +18,11 @@ so the weights differ in their last bits and the figures by a run's noise), or w
 --minutes M of wall-clock time (for trials).
 
 `--tune-steps N` adds, after the main schedule, an understanding pass of N steps (mostly
-questions on two-object scenes, which must find an object by its shape; with `--tune-recolour
-SHARE`, that share of its understanding samples show an image recoloured cell by cell and ask no
-colour; `--tune-only` reruns the pass alone from OUT/backbone_main.pt, which a run with
---tune-steps saves).
+questions on two-object scenes, which must find an object by its shape; with `--tune-smoothing
+EPS`, a colour or shape word's loss is smoothed by EPS over its class, so that the words around it
+never rule a colour or a shape out and the image decides; with `--tune-recolour SHARE` (a trial),
+that share of its understanding samples show an image recoloured cell by cell and ask no colour;
+`--tune-only` reruns the pass alone from OUT/backbone_main.pt, which a run with --tune-steps saves).
 
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions (`--factor-drop` picks which; with
@@ -30,7 +32,7 @@ always asks each object's colour and position of two-object scenes.
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
-                       [--tune-recolour SHARE] [--tune-only]]
+                       [--tune-smoothing EPS] [--tune-recolour SHARE] [--tune-only]]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -50,7 +52,7 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from budget import Budget  # noqa: E402
-from scenes import BACKGROUNDS, COLOURS, HELD_OUT, caption, questions, random_scene, render  # noqa: E402
+from scenes import BACKGROUNDS, COLOURS, HELD_OUT, SHAPES, caption, questions, random_scene, render  # noqa: E402
 from sequences import Builder  # noqa: E402
 from supervised_codes import GRID, PATTERN_GRIDS, PATTERNS  # noqa: E402
 from transformers import Emu3ForCausalLM, Emu3TextConfig, Emu3VQVAE  # noqa: E402
@@ -64,6 +66,34 @@ CAPTION_DROPOUT = 0.1
 T2I_SHARE = 0.7       # of the samples; an understanding sample holds several questions
 QAS_PER_IMAGE = 6
 MARGINAL_COLOUR, MARGINAL_PATTERN = 1, 2   # --marginal-factors: score only that half of a code
+
+
+def answer_classes(builder: Builder) -> list[torch.Tensor]:
+    """For `--tune-smoothing`: the token ids of the object colours and of the shapes, as answers
+    ("cyan") and as caption words (" cyan"), one class per list (each word is one token)."""
+    out = []
+    for words in (list(COLOURS), SHAPES):
+        for space in ("", " "):
+            ids = [builder.enc(space + w) for w in words]
+            assert all(len(x) == 1 for x in ids), "colour and shape words must be single tokens"
+            out.append(torch.tensor([x[0] for x in ids]))
+    return out
+
+
+def smoothed(logits, targets, ce, classes, eps: float):
+    """Label smoothing within a closed class of words: where the target token is one of a class
+    (a colour, a shape), the loss becomes (1 - eps) * ce + eps * the mean cross-entropy over the
+    class's words, so no colour (shape) is ever pushed towards probability zero after a question
+    or a word; elsewhere ce is unchanged. `logits` (N, V), `targets` and `ce` (N,)."""
+    if not eps:
+        return ce
+    for cls in classes:
+        at = torch.isin(targets, cls).nonzero().squeeze(1)
+        if at.numel():
+            sub = logits[at].float()
+            spread = torch.logsumexp(sub, -1) - sub[:, cls].mean(-1)
+            ce = ce.index_put((at,), (1 - eps) * ce[at] + eps * spread)
+    return ce
 
 
 def encode_scenes(vq: Emu3VQVAE, scenes, batch: int = 64) -> np.ndarray:
@@ -209,7 +239,7 @@ class FactorisedVisual(torch.nn.Module):
     def rows(self, colour, pattern) -> torch.Tensor:
         return (colour[:, None, :] + pattern[None, :, :]).reshape(self.nc * self.np, -1)
 
-    def loss(self, model, ids, w, mask, pos, flags=None):
+    def loss(self, model, ids, w, mask, pos, flags=None, smoothing=None):
         """weighted_loss with the factorised rows. Where `flags` (batch_tensors) marks a target
         token MARGINAL_COLOUR or MARGINAL_PATTERN, only that half of its code is scored: the loss is
         the colour (or pattern) logits' cross-entropy over the colour (pattern) rows alone."""
@@ -221,6 +251,8 @@ class FactorisedVisual(torch.nn.Module):
         head = torch.cat([model.lm_head.weight[:self.visual0], self.rows(self.colour_out, self.pattern_out)])
         logits = hidden @ head.t()
         ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+        if smoothing:
+            ce = smoothed(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), ce, *smoothing)
         if flags is not None and bool((flags > 0).any()):
             target = (ids[:, 1:] - self.visual0).clamp(min=0)
             f = flags[:, 1:]
@@ -294,9 +326,11 @@ def batch_tensors(samples, pad: int, with_flags: bool = False):
     return out + (flags,) if with_flags else out
 
 
-def weighted_loss(model, ids, w, mask, pos):
+def weighted_loss(model, ids, w, mask, pos, smoothing=None):
     logits = model(input_ids=ids, attention_mask=mask, position_ids=pos).logits[:, :-1]
     ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+    if smoothing:
+        ce = smoothed(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), ce, *smoothing)
     ww = w[:, 1:].reshape(-1)
     return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
 
@@ -370,6 +404,10 @@ def main():
     ap.add_argument("--tune-recolour", type=float, default=0.0, metavar="SHARE",
                     help="the share of the pass's understanding samples whose objects are recoloured cell by cell"
                          " (colours their shape has in training) and asked no colour")
+    ap.add_argument("--tune-smoothing", type=float, default=0.0, metavar="EPS",
+                    help="in the understanding pass, label smoothing EPS within the colour words and within the shape"
+                         " words (answers and caption words), so that no colour or shape is ruled out by the words"
+                         " around it")
     ap.add_argument("--tune-only", action="store_true",
                     help="skip the main schedule: resume from OUT/backbone_main.pt, which a run with --tune-steps saves"
                          " after its main schedule, and run the understanding pass alone (for trials)")
@@ -433,15 +471,15 @@ def main():
     step, tokens, curve = 0, 0, []
     acc = {"image": [], "text": []}
 
-    def train_step(samples, lr: float) -> int:
+    def train_step(samples, lr: float, smoothing=None) -> int:
         for g in opt.param_groups:
             g["lr"] = lr
         ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             if factorised:
-                loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags)
+                loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags, smoothing=smoothing)
             else:
-                loss, ce, ww = weighted_loss(model, ids, w, mask, pos)
+                loss, ce, ww = weighted_loss(model, ids, w, mask, pos, smoothing)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(trained, 1.0)
@@ -486,10 +524,11 @@ def main():
 
     # the understanding pass: questions that must find an object by its shape, at a lower rate
     two = [i for i, s in enumerate(scenes) if len(s.objects) == 2]
+    smoothing = (answer_classes(builder), args.tune_smoothing) if args.tune_smoothing else None
     for k in range(args.tune_steps):
         lr = args.tune_lr * min(1.0, (k + 1) / 30) * cosine(k / args.tune_steps)
         tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, args.tune_recolour, **opts)
-                              for _ in range(args.batch)], lr)
+                              for _ in range(args.batch)], lr, smoothing)
         step += 1
         if (k + 1) % 100 == 0 or k + 1 == args.tune_steps:
             report(curve, acc, step, time.time() - start, tokens, lr, phase="understanding pass")

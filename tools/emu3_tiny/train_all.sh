@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # make tiny-model: retrains models/emu3-tiny from nothing, with fixed seeds and fixed step counts,
-# on CPU (on 2 cores 57 to 88 minutes of training by the CPU: 57 on an AVX512_BF16 Intel, 88 on
-# an AVX2 AMD EPYC; then 4 to 25 of evaluation): vocabulary (2,241 visual tokens),
+# on CPU (on 2 cores 58 to 94 minutes of training by the CPU: about 58 on an AVX512_BF16 Intel,
+# 94 on an AVX2 AMD EPYC; then 4 to 25 of evaluation): vocabulary (2,241 visual tokens),
 # VQ tokenizer with supervised codes (vq.py --supervised-codes: each cell's code is the scene's
 # colour pair and alpha pattern, supervised_codes.py; its encoder held local on the code grid,
 # --local-encoder), the Emu3 decoder with its visual rows factorised the same way (backbone.py
 # --factorised-visual 27,83, under bfloat16 autocast where the CPU has AVX512_BF16, else float32)
-# and its understanding pass (--tune-steps 800 --tune-recolour 0.3), export, evaluation, model card. Fixed seeds
+# and its understanding pass (--tune-steps 800 --tune-smoothing 0.2), export, evaluation, model card. Fixed seeds
 # give the same data stream again; on one thread (EMU3_TINY_THREADS=1) the same weights too, while
 # on two (the default) some of PyTorch's CPU kernels add in varying order, so the weights differ in
 # their last bits and the figures by a run's noise (measured: 20 steps, twice, differ on two
@@ -29,7 +29,7 @@ step "vision tokenizer";  "$py" vq.py "$work/vq" --supervised-codes --codebook 2
                               --steps "${VQ_STEPS:-3000}" | tee "$work/vq.log"
 step "packing check";     "$py" check_packing.py "$work/tokenizer/tokenizer.json"
 step "Emu3 decoder";      "$py" backbone.py "$work" --factorised-visual 27,83 --bf16 --steps "${BACKBONE_STEPS:-1830}" \
-                              --tune-steps "${TUNE_STEPS:-800}" --tune-recolour 0.3 \
+                              --tune-steps "${TUNE_STEPS:-800}" --tune-smoothing 0.2 \
                               | tee "$work/backbone.log"
 step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
