@@ -27,7 +27,8 @@ that share of its understanding samples show an image recoloured cell by cell an
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions (`--factor-drop` picks which; with
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
-always asks each object's colour and position of two-object scenes.
+always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
+smooths the object colours of drawn cells in the understanding pass.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
@@ -89,11 +90,18 @@ def smoothed(logits, targets, ce, classes, eps: float):
         return ce
     for cls in classes:
         at = torch.isin(targets, cls).nonzero().squeeze(1)
-        if at.numel():
-            sub = logits[at].float()
-            spread = torch.logsumexp(sub, -1) - sub[:, cls].mean(-1)
-            ce = ce.index_put((at,), (1 - eps) * ce[at] + eps * spread)
+        ce = smooth_at(logits, ce, at, cls.expand(len(at), -1), eps)
     return ce
+
+
+def smooth_at(logits, ce, at, cols, eps: float):
+    """ce with its entries `at` (n,) smoothed: (1 - eps) * ce + eps * the mean cross-entropy over the
+    token ids `cols` (n, K) of each, from `logits` (N, V)."""
+    if not at.numel():
+        return ce
+    sub = logits[at].float()
+    spread = torch.logsumexp(sub, -1) - sub.gather(1, cols).mean(-1)
+    return ce.index_put((at,), (1 - eps) * ce[at] + eps * spread)
 
 
 def encode_scenes(vq: Emu3VQVAE, scenes, batch: int = 64) -> np.ndarray:
@@ -239,7 +247,19 @@ class FactorisedVisual(torch.nn.Module):
     def rows(self, colour, pattern) -> torch.Tensor:
         return (colour[:, None, :] + pattern[None, :, :]).reshape(self.nc * self.np, -1)
 
-    def loss(self, model, ids, w, mask, pos, flags=None, smoothing=None):
+    def colour_smoothed(self, logits, targets, ce, eps: float):
+        """For `--tune-draw-smoothing`: label smoothing over the object colours on the drawn cells of
+        an object: where the target is a code with an object colour, the loss becomes (1 - eps) * ce
+        + eps * the mean cross-entropy over the eight codes with the same background and pattern and
+        any object colour. `logits` (N, V), `targets` and `ce` (N,)."""
+        colours, backgrounds = len(COLOURS), len(BACKGROUNDS)
+        code = (targets - self.visual0).clamp(min=0)
+        pair, pattern = code // self.np, code % self.np
+        at = ((targets >= self.visual0) & (pair // backgrounds < colours)).nonzero().squeeze(1)
+        alt = (torch.arange(colours)[None, :] * backgrounds + (pair[at] % backgrounds)[:, None]) * self.np
+        return smooth_at(logits, ce, at, self.visual0 + alt + pattern[at][:, None], eps)
+
+    def loss(self, model, ids, w, mask, pos, flags=None, smoothing=None, draw_smoothing: float = 0.0):
         """weighted_loss with the factorised rows. Where `flags` (batch_tensors) marks a target
         token MARGINAL_COLOUR or MARGINAL_PATTERN, only that half of its code is scored: the loss is
         the colour (or pattern) logits' cross-entropy over the colour (pattern) rows alone."""
@@ -253,6 +273,8 @@ class FactorisedVisual(torch.nn.Module):
         ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
         if smoothing:
             ce = smoothed(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), ce, *smoothing)
+        if draw_smoothing:
+            ce = self.colour_smoothed(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), ce, draw_smoothing)
         if flags is not None and bool((flags > 0).any()):
             target = (ids[:, 1:] - self.visual0).clamp(min=0)
             f = flags[:, 1:]
@@ -408,6 +430,9 @@ def main():
                     help="in the understanding pass, label smoothing EPS within the colour words and within the shape"
                          " words (answers and caption words), so that no colour or shape is ruled out by the words"
                          " around it")
+    ap.add_argument("--tune-draw-smoothing", type=float, default=0.0, metavar="EPS",
+                    help="with --factorised-visual, in the understanding pass: label smoothing EPS over the object"
+                         " colours on the drawn cells of an object (a trial)")
     ap.add_argument("--tune-only", action="store_true",
                     help="skip the main schedule: resume from OUT/backbone_main.pt, which a run with --tune-steps saves"
                          " after its main schedule, and run the understanding pass alone (for trials)")
@@ -417,6 +442,8 @@ def main():
     args = ap.parse_args()
     if args.marginal_factors and not (args.factorised_visual and args.factor_captions > 0):
         sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
+    if args.tune_draw_smoothing and not args.factorised_visual:
+        sys.exit("backbone.py: --tune-draw-smoothing needs --factorised-visual")
     if args.tune_only and not (args.tune_steps > 0 and os.path.exists(os.path.join(args.out, "backbone_main.pt"))):
         sys.exit(f"backbone.py: --tune-only needs --tune-steps N and {os.path.join(args.out, 'backbone_main.pt')},"
                  " which a run with --tune-steps saves after its main schedule")
@@ -471,13 +498,14 @@ def main():
     step, tokens, curve = 0, 0, []
     acc = {"image": [], "text": []}
 
-    def train_step(samples, lr: float, smoothing=None) -> int:
+    def train_step(samples, lr: float, smoothing=None, draw_smoothing: float = 0.0) -> int:
         for g in opt.param_groups:
             g["lr"] = lr
         ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             if factorised:
-                loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags, smoothing=smoothing)
+                loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags, smoothing=smoothing,
+                                                draw_smoothing=draw_smoothing)
             else:
                 loss, ce, ww = weighted_loss(model, ids, w, mask, pos, smoothing)
         opt.zero_grad(set_to_none=True)
@@ -528,7 +556,7 @@ def main():
     for k in range(args.tune_steps):
         lr = args.tune_lr * min(1.0, (k + 1) / 30) * cosine(k / args.tune_steps)
         tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, args.tune_recolour, **opts)
-                              for _ in range(args.batch)], lr, smoothing)
+                              for _ in range(args.batch)], lr, smoothing, args.tune_draw_smoothing)
         step += 1
         if (k + 1) % 100 == 0 or k + 1 == args.tune_steps:
             report(curve, acc, step, time.time() - start, tokens, lr, phase="understanding pass")
