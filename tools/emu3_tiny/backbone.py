@@ -28,12 +28,14 @@ Trials, off by default and not in the recipe (the card has their figures): `--fa
 leaves out an object's colour or shape in captions (`--factor-drop` picks which; with
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
-smooths the object colours of drawn cells in the understanding pass.
+smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
+smoothings in the main schedule too.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
-                       [--tune-smoothing EPS] [--tune-recolour SHARE] [--tune-only]]
+                       [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
+                       [--tune-only]] [--smooth-main]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -433,6 +435,8 @@ def main():
     ap.add_argument("--tune-draw-smoothing", type=float, default=0.0, metavar="EPS",
                     help="with --factorised-visual, in the understanding pass: label smoothing EPS over the object"
                          " colours on the drawn cells of an object (a trial)")
+    ap.add_argument("--smooth-main", action="store_true",
+                    help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
     ap.add_argument("--tune-only", action="store_true",
                     help="skip the main schedule: resume from OUT/backbone_main.pt, which a run with --tune-steps saves"
                          " after its main schedule, and run the understanding pass alone (for trials)")
@@ -521,6 +525,8 @@ def main():
                 acc["text"].append(float(ce[txt].mean()))
         return int((ids != builder.ids.pad).sum())
 
+    smoothing = (answer_classes(builder), args.tune_smoothing) if args.tune_smoothing else None
+    main_smoothing = (smoothing, args.tune_draw_smoothing) if args.smooth_main else (None, 0.0)
     main_state = os.path.join(args.out, "backbone_main.pt")
     if args.tune_only:   # resume after a main phase that ran with --tune-steps
         st = torch.load(main_state, weights_only=False)
@@ -539,7 +545,7 @@ def main():
         lr = args.lr * min(1.0, (step + 1) / 150) * cosine(frac)
         picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
         tokens += train_step([sample(builder, rng, scenes[i], codes[i], binding=args.binding_questions, **opts)
-                              for i in picks], lr)
+                              for i in picks], lr, *main_smoothing)
         step += 1
         if step % 100 == 0:
             report(curve, acc, step, elapsed, tokens, lr)
@@ -552,7 +558,6 @@ def main():
 
     # the understanding pass: questions that must find an object by its shape, at a lower rate
     two = [i for i, s in enumerate(scenes) if len(s.objects) == 2]
-    smoothing = (answer_classes(builder), args.tune_smoothing) if args.tune_smoothing else None
     for k in range(args.tune_steps):
         lr = args.tune_lr * min(1.0, (k + 1) / 30) * cosine(k / args.tune_steps)
         tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, args.tune_recolour, **opts)
