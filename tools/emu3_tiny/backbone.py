@@ -264,7 +264,9 @@ class FactorisedVisual(torch.nn.Module):
     def loss(self, model, ids, w, mask, pos, flags=None, smoothing=None, draw_smoothing: float = 0.0):
         """weighted_loss with the factorised rows. Where `flags` (batch_tensors) marks a target
         token MARGINAL_COLOUR or MARGINAL_PATTERN, only that half of its code is scored: the loss is
-        the colour (or pattern) logits' cross-entropy over the colour (pattern) rows alone."""
+        the colour (or pattern) logits' cross-entropy over the colour (pattern) rows alone. `smoothing`
+        ((classes, eps), for `smoothed`) and `draw_smoothing` (eps, for `colour_smoothed`) smooth the loss
+        of words and of drawn colours."""
         vis = ids >= self.visual0
         code = (ids - self.visual0).clamp(min=0)
         emb = model.model.embed_tokens(ids)
