@@ -592,7 +592,7 @@ right in 93.0%: the sampler now puts other colours in some of an object's cells)
 schedule as well (`--smooth-main`, a full run of the decoder; 1.5 times slower per step, 55 minutes),
 measured after its main schedule alone (its pass was not finished): held-out VQA 85.3% (the shape
 question already 100%, the colour question 69.7%, where 70.8%: binding still needs the pass),
-against 79.4% for a main schedule without smoothing; held-out prompts 14.5% (shape 18.5%, colour
+against 74.2% and 79.4% for two main schedules without smoothing; held-out prompts 14.5% (shape 18.5%, colour
 33.5%), seen prompts 92.5% (the colour right in 92.5%). So smoothing the words works from the
 start, and smoothing the drawn colours does not make the decoder draw a held-out pair's colour even
 when the prior is never learnt: drawing needs something else.
