@@ -55,9 +55,9 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from budget import Budget  # noqa: E402
-from scenes import BACKGROUNDS, COLOURS, HELD_OUT, SHAPES, caption, questions, random_scene, render  # noqa: E402
+from scenes import COLOURS, HELD_OUT, SHAPES, caption, questions, random_scene, render  # noqa: E402
 from sequences import Builder  # noqa: E402
-from supervised_codes import GRID, PATTERN_GRIDS, PATTERNS  # noqa: E402
+from supervised_codes import COLOUR_PAIRS, GRID, PATTERN_GRIDS, PATTERNS, code_of, code_parts  # noqa: E402
 from transformers import Emu3ForCausalLM, Emu3TextConfig, Emu3VQVAE  # noqa: E402
 from vq import encode_latent, quantize, to_pixels  # noqa: E402
 
@@ -220,12 +220,11 @@ def recoloured_sample(builder: Builder, rng: random.Random, scene, codes):
     what does not depend on colour (shape, place, size, count, background). A shape is then read
     from its patterns whatever their colours, as it must be for a held-out pair."""
     grid = np.array(codes, copy=True)
-    backgrounds = len(BACKGROUNDS)
     for o in scene.objects:
         allowed = [k for k, c in enumerate(COLOURS) if (o.shape, c) not in HELD_OUT]
         for r, c in zip(*np.nonzero(PATTERN_GRIDS[o.shape, o.size, o.position])):
-            pair, pattern = divmod(int(grid[r, c]), PATTERNS)
-            grid[r, c] = (rng.choice(allowed) * backgrounds + pair % backgrounds) * PATTERNS + pattern
+            _, bg, pattern = code_parts(int(grid[r, c]))
+            grid[r, c] = code_of(rng.choice(allowed), bg, pattern)
     qa = [(q, a) for q, a in questions(scene)
           if q != "Describe the image." and not (q.startswith("What colour is the ") and "background" not in q)]
     return builder.image_to_texts(grid, rng.sample(qa, min(QAS_PER_IMAGE, len(qa))))
@@ -253,13 +252,11 @@ class FactorisedVisual(torch.nn.Module):
         """For `--tune-draw-smoothing`: label smoothing over the object colours on the drawn cells of
         an object: where the target is a code with an object colour, the loss becomes (1 - eps) * ce
         + eps * the mean cross-entropy over the eight codes with the same background and pattern and
-        any object colour. `logits` (N, V), `targets` and `ce` (N,)."""
-        colours, backgrounds = len(COLOURS), len(BACKGROUNDS)
-        code = (targets - self.visual0).clamp(min=0)
-        pair, pattern = code // self.np, code % self.np
-        at = ((targets >= self.visual0) & (pair // backgrounds < colours)).nonzero().squeeze(1)
-        alt = (torch.arange(colours)[None, :] * backgrounds + (pair[at] % backgrounds)[:, None]) * self.np
-        return smooth_at(logits, ce, at, self.visual0 + alt + pattern[at][:, None], eps)
+        any object colour (supervised codes only: `code_parts`). `logits` (N, V), `targets` and `ce` (N,)."""
+        fg, bg, pattern = code_parts((targets - self.visual0).clamp(min=0))
+        at = ((targets >= self.visual0) & (fg < len(COLOURS))).nonzero().squeeze(1)
+        alt = code_of(torch.arange(len(COLOURS))[None, :], bg[at][:, None], pattern[at][:, None])
+        return smooth_at(logits, ce, at, self.visual0 + alt, eps)
 
     def loss(self, model, ids, w, mask, pos, flags=None, smoothing=None, draw_smoothing: float = 0.0):
         """weighted_loss with the factorised rows. Where `flags` (batch_tensors) marks a target
@@ -274,11 +271,12 @@ class FactorisedVisual(torch.nn.Module):
         hidden = model.model(inputs_embeds=emb, attention_mask=mask, position_ids=pos).last_hidden_state[:, :-1]
         head = torch.cat([model.lm_head.weight[:self.visual0], self.rows(self.colour_out, self.pattern_out)])
         logits = hidden @ head.t()
-        ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+        flat, targets = logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1)
+        ce = F.cross_entropy(flat, targets, reduction="none")
         if smoothing:
-            ce = smoothed(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), ce, *smoothing)
+            ce = smoothed(flat, targets, ce, *smoothing)
         if draw_smoothing:
-            ce = self.colour_smoothed(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), ce, draw_smoothing)
+            ce = self.colour_smoothed(flat, targets, ce, draw_smoothing)
         if flags is not None and bool((flags > 0).any()):
             target = (ids[:, 1:] - self.visual0).clamp(min=0)
             f = flags[:, 1:]
@@ -354,9 +352,10 @@ def batch_tensors(samples, pad: int, with_flags: bool = False):
 
 def weighted_loss(model, ids, w, mask, pos, smoothing=None):
     logits = model(input_ids=ids, attention_mask=mask, position_ids=pos).logits[:, :-1]
-    ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), reduction="none")
+    flat, targets = logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1)
+    ce = F.cross_entropy(flat, targets, reduction="none")
     if smoothing:
-        ce = smoothed(logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1), ce, *smoothing)
+        ce = smoothed(flat, targets, ce, *smoothing)
     ww = w[:, 1:].reshape(-1)
     return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
 
@@ -435,7 +434,7 @@ def main():
                          " words (answers and caption words), so that no colour or shape is ruled out by the words"
                          " around it")
     ap.add_argument("--tune-draw-smoothing", type=float, default=0.0, metavar="EPS",
-                    help="with --factorised-visual, in the understanding pass: label smoothing EPS over the object"
+                    help="with --factorised-visual 27,83, in the understanding pass: label smoothing EPS over the object"
                          " colours on the drawn cells of an object (a trial)")
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
@@ -448,8 +447,8 @@ def main():
     args = ap.parse_args()
     if args.marginal_factors and not (args.factorised_visual and args.factor_captions > 0):
         sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
-    if args.tune_draw_smoothing and not args.factorised_visual:
-        sys.exit("backbone.py: --tune-draw-smoothing needs --factorised-visual")
+    if args.tune_draw_smoothing and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
+        sys.exit(f"backbone.py: --tune-draw-smoothing needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
     if args.tune_only and not (args.tune_steps > 0 and os.path.exists(os.path.join(args.out, "backbone_main.pt"))):
         sys.exit(f"backbone.py: --tune-only needs --tune-steps N and {os.path.join(args.out, 'backbone_main.pt')},"
                  " which a run with --tune-steps saves after its main schedule")

@@ -123,19 +123,19 @@ def refill(text: str, width: int = 100) -> str:
 def run_info(work) -> dict:
     """How the decoder ran (backbone.py writes OUT/backbone_run.json: bf16, cpu, threads)."""
     path = os.path.join(work, "backbone_run.json")
-    return json.load(open(path)) if os.path.exists(path) else {"bf16": True, "cpu": ""}
+    run = json.load(open(path)) if os.path.exists(path) else {"bf16": True}
+    return dict(run, cpu=run.get("cpu") or "unknown")
 
 
 def precision(work) -> str:
     """How the decoder's arithmetic ran (backbone.py writes backbone_run.json), as a sentence."""
     run = run_info(work)
-    ask = ("`--bf16` asks for bfloat16 autocast (weights and optimiser in float32), about 1.5 times faster"
-           " per step on a CPU with AVX512_BF16")
     if run["bf16"]:
         return (f"It trained under bfloat16 autocast (`--bf16`: weights and optimiser in float32), about 1.5 times"
-                f" faster per step on a CPU with AVX512_BF16, as this model's ({run['cpu'] or 'unknown'}) has.")
-    return (f"{ask}; this model's CPU ({run['cpu'] or 'unknown'}, {run.get('threads', '?')} threads) has neither it nor"
-            " AMX-BF16, where PyTorch's bfloat16 products run a slow reference kernel, so it trained in float32.")
+                f" faster per step on a CPU with AVX512_BF16, as this model's ({run['cpu']}) has.")
+    return ("`--bf16` asks for bfloat16 autocast (weights and optimiser in float32), about 1.5 times faster per step"
+            f" on a CPU with AVX512_BF16; this model's CPU ({run['cpu']}, {run.get('threads', '?')} threads) has neither"
+            " it nor AMX-BF16, where PyTorch's bfloat16 products run a slow reference kernel, so it trained in float32.")
 
 
 def budget_verdict(work, minutes: float) -> str:
@@ -143,7 +143,7 @@ def budget_verdict(work, minutes: float) -> str:
     if minutes <= 90:
         return ""
     run = run_info(work)
-    why = ("" if run["bf16"] else f" This CPU ({run['cpu'] or 'unknown'}) has no AVX512_BF16, so the decoder trained in"
+    why = ("" if run["bf16"] else f" This CPU ({run['cpu']}) has no AVX512_BF16, so the decoder trained in"
            " float32; under bfloat16 autocast on an AVX512_BF16 Intel CPU its stages, measured in earlier runs, add up"
            " to about 58 minutes.")
     return f" That is over the 90 minutes the recipe is meant to fit in.{why}"

@@ -59,6 +59,19 @@ COLOUR_PAIRS = (len(COLOURS) + 1) * len(BACKGROUNDS)
 COLOUR_DIM = 6
 
 
+def code_of(fg, bg, pattern):
+    """A cell's code from its object colour (index into COLOURS; len(COLOURS) = none), background
+    (index into BACKGROUNDS) and pattern: colour pair (fg * 3 + bg) * PATTERNS + pattern. Ints,
+    arrays or tensors."""
+    return (fg * len(BACKGROUNDS) + bg) * PATTERNS + pattern
+
+
+def code_parts(code):
+    """(fg, bg, pattern) of a code: the inverse of `code_of`."""
+    pair, pattern = code // PATTERNS, code % PATTERNS
+    return pair // len(BACKGROUNDS), pair % len(BACKGROUNDS), pattern
+
+
 def colour_points() -> torch.Tensor:
     """(27, 6): pair k = fg * 3 + bg (fg 8 = none) as the object's RGB and the background's, in [-1, 1]."""
     rgb = lambda table: torch.tensor(list(table.values()), dtype=torch.float32) / 127.5 - 1  # noqa: E731
@@ -93,7 +106,7 @@ def cell_codes(scenes: list[Scene]) -> torch.Tensor:
             g = PATTERN_GRIDS[o.shape, o.size, o.position]
             fg[g > 0] = fgs.index(o.colour)
             pattern = np.where(g > 0, g, pattern)
-        out[k] = (fg * len(bgs) + bgs.index(sc.background)) * PATTERNS + pattern
+        out[k] = code_of(fg, bgs.index(sc.background), pattern)
     return torch.from_numpy(out)
 
 
