@@ -29,15 +29,13 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
-smoothings in the main schedule too; `--swap-words SHARE` names some objects of a text-to-image
-caption with another shape or colour and scores only the half of their codes the caption names
-rightly.
+smoothings in the main schedule too.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
                        [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
-                       [--tune-only]] [--smooth-main] [--swap-words SHARE]
+                       [--tune-only]] [--smooth-main]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -57,7 +55,7 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from budget import Budget  # noqa: E402
-from scenes import COLOURS, HELD_OUT, SHAPES, Obj, Scene, caption, questions, random_scene, render  # noqa: E402
+from scenes import COLOURS, HELD_OUT, SHAPES, caption, questions, random_scene, render  # noqa: E402
 from sequences import Builder  # noqa: E402
 from supervised_codes import COLOUR_PAIRS, GRID, PATTERN_GRIDS, PATTERNS, code_of, code_parts  # noqa: E402
 from transformers import Emu3ForCausalLM, Emu3TextConfig, Emu3VQVAE  # noqa: E402
@@ -166,13 +164,13 @@ def binding_questions(qa):
 
 
 def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False,
-           drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, swap: float = 0.0):
+           drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False):
     """One training sample: (ids, loss weights, segments, positions), text to image with
     probability T2I_SHARE (`t2i_sample`), else understanding. With `binding`, an understanding
     sample of a two-object scene always holds the questions that find one object by its shape (its
     colour, its position), and the rest of its questions at random."""
     if rng.random() < T2I_SHARE:
-        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal, swap)
+        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal)
     if binding and len(scene.objects) > 1:
         qa = questions(scene)
         bind = binding_questions(qa)
@@ -182,47 +180,17 @@ def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0
 
 
 def t2i_sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0,
-               drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, swap: float = 0.0):
+               drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False):
     """A text-to-image sample (CAPTION_DROPOUT of them with an empty caption). With `marginal`, a
     fifth list: per token, MARGINAL_COLOUR or MARGINAL_PATTERN on the cells of an object whose
-    shape or colour the caption left out (see FactorisedVisual.loss), else 0. With `swap`, the
-    caption names some objects wrongly (`swapped_words`) and the fifth list scores only the half
-    of their codes it names rightly."""
+    shape or colour the caption left out (see FactorisedVisual.loss), else 0."""
     left_out: list = []
-    named = swapped_words(rng, scene, swap, left_out) if swap else scene
-    text = "" if rng.random() < CAPTION_DROPOUT else caption(named, rng, factor, drops, left_out)
-    if swap and len(left_out) > len(scene.objects):   # a factored caption also reported per object
-        left_out = [a or b for a, b in zip(left_out, left_out[len(scene.objects):])]
+    text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops, left_out)
     ids, w = builder.text_to_image(text, codes)
     out = ids, w, [0] * len(ids), list(range(len(ids)))
-    if marginal or swap:
-        out += (marginal_flags(builder, scene, ids, left_out if text else []),)
+    if marginal:
+        out += (marginal_flags(builder, scene, ids, left_out),)
     return out
-
-
-def swapped_words(rng: random.Random, scene, share: float, report: list):
-    """For `--swap-words SHARE`: the scene as its caption will name it, each object with
-    probability `share` named with another shape (keeping its colour) or another colour (keeping
-    its shape), half and half, never a held-out pair nor another object's shape. `report` gets, per
-    object, what the caption names wrongly ("shape", "colour" or None), as `caption` reports a
-    word left out: only the other half of that object's codes is scored, so the cells' colour
-    must follow the colour word whatever shape word stands next to it, and their pattern the
-    shape word whatever the colour word."""
-    objs = []
-    for o in scene.objects:
-        wrong = None
-        if rng.random() < share:
-            wrong = rng.choice(("shape", "colour"))
-            if wrong == "shape":
-                taken = {x.shape for x in scene.objects}
-                pool = [s for s in SHAPES if s not in taken and (s, o.colour) not in HELD_OUT]
-                o = Obj(rng.choice(pool), o.colour, o.size, o.position)
-            else:
-                pool = [c for c in COLOURS if c != o.colour and (o.shape, c) not in HELD_OUT]
-                o = Obj(o.shape, rng.choice(pool), o.size, o.position)
-        objs.append(o)
-        report.append(wrong)
-    return Scene(tuple(objs), scene.background)
 
 
 def understanding_sample(builder: Builder, rng: random.Random, scene, codes):
@@ -449,10 +417,6 @@ def main():
     ap.add_argument("--marginal-factors", action="store_true",
                     help="with --factor-captions and --factorised-visual: on an object whose colour (shape) the"
                          " caption left out, score only the pattern (colour) half of its codes")
-    ap.add_argument("--swap-words", type=float, default=0.0, metavar="SHARE",
-                    help="with --factorised-visual 27,83: per object in a text-to-image caption, with probability SHARE"
-                         " name another shape (or colour) and score only the colour (or pattern) half of its codes"
-                         " (a trial)")
     ap.add_argument("--factorised-visual", metavar="C,P",
                     help="for a vq.py --supervised-codes (27,83) or --product-codes C,P tokenizer: visual rows as"
                          " colour + pattern rows")
@@ -483,8 +447,6 @@ def main():
     args = ap.parse_args()
     if args.marginal_factors and not (args.factorised_visual and args.factor_captions > 0):
         sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
-    if args.swap_words and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
-        sys.exit(f"backbone.py: --swap-words needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
     if args.tune_draw_smoothing and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
         sys.exit(f"backbone.py: --tune-draw-smoothing needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
     if args.tune_only and not (args.tune_steps > 0 and os.path.exists(os.path.join(args.out, "backbone_main.pt"))):
@@ -535,7 +497,7 @@ def main():
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
     drops = ("colour", "shape") if args.factor_drop == "either" else (args.factor_drop,)
-    opts = dict(factor=args.factor_captions, drops=drops, marginal=args.marginal_factors, swap=args.swap_words)
+    opts = dict(factor=args.factor_captions, drops=drops, marginal=args.marginal_factors)
     budget = Budget(args.steps, args.minutes)
     start = time.time()
     step, tokens, curve = 0, 0, []
@@ -544,7 +506,7 @@ def main():
     def train_step(samples, lr: float, smoothing=None, draw_smoothing: float = 0.0) -> int:
         for g in opt.param_groups:
             g["lr"] = lr
-        ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors or args.swap_words > 0)
+        ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             if factorised:
                 loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags, smoothing=smoothing,
