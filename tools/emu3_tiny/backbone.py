@@ -29,13 +29,14 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
-smoothings in the main schedule too.
+smoothings in the main schedule too; `--isolate-words SHARE` hides a caption's colour and shape
+words from its later tokens (the image still sees them).
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
                        [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
-                       [--tune-only]] [--smooth-main]
+                       [--tune-only]] [--smooth-main] [--isolate-words SHARE]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -164,13 +165,13 @@ def binding_questions(qa):
 
 
 def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False,
-           drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False):
+           drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0):
     """One training sample: (ids, loss weights, segments, positions), text to image with
     probability T2I_SHARE (`t2i_sample`), else understanding. With `binding`, an understanding
     sample of a two-object scene always holds the questions that find one object by its shape (its
     colour, its position), and the rest of its questions at random."""
     if rng.random() < T2I_SHARE:
-        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal)
+        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal, isolate)
     if binding and len(scene.objects) > 1:
         qa = questions(scene)
         bind = binding_questions(qa)
@@ -180,17 +181,33 @@ def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0
 
 
 def t2i_sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0,
-               drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False):
+               drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0):
     """A text-to-image sample (CAPTION_DROPOUT of them with an empty caption). With `marginal`, a
     fifth list: per token, MARGINAL_COLOUR or MARGINAL_PATTERN on the cells of an object whose
-    shape or colour the caption left out (see FactorisedVisual.loss), else 0."""
+    shape or colour the caption left out (see FactorisedVisual.loss), else 0. With `isolate`, a
+    sixth: per token, from which index on the later tokens may see it (`isolated_words`)."""
     left_out: list = []
     text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops, left_out)
     ids, w = builder.text_to_image(text, codes)
     out = ids, w, [0] * len(ids), list(range(len(ids)))
-    if marginal:
-        out += (marginal_flags(builder, scene, ids, left_out),)
+    if marginal or isolate:
+        out += (marginal_flags(builder, scene, ids, left_out) if marginal else [0] * len(ids),)
+    if isolate:
+        hide = bool(text) and rng.random() < isolate
+        out += (isolated_words(builder, ids) if hide else list(range(len(ids))),)
     return out
+
+
+def isolated_words(builder: Builder, ids: list[int]) -> list[int]:
+    """For `--isolate-words`: per token of a text-to-image sample, the index from which later
+    tokens may see it: the caption's object colour and shape words from the image's first token
+    (<|image start|>) on, so that no caption token after them holds them, and every other token from
+    itself on (plain causal). The image then reads each attribute from its own word, and never
+    from a word that has seen a (shape, colour) pair together, which for a held-out pair it has
+    never seen."""
+    words = set(torch.cat(answer_classes(builder)[1::2]).tolist())   # " red", " circle", ...
+    image = ids.index(builder.ids.sov)
+    return [image if k < image and t in words else k for k, t in enumerate(ids)]
 
 
 def understanding_sample(builder: Builder, rng: random.Random, scene, codes):
@@ -323,9 +340,10 @@ def marginal_flags(builder: Builder, scene, ids, left_out) -> list[int]:
 
 def batch_tensors(samples, pad: int, with_flags: bool = False):
     """Packed, padded ids, weights, positions and the (B, 1, L, L) mask: causal, within one
-    sample, and a token sees its sample's shared prefix (segment 0) and its own segment only.
-    `with_flags` adds the samples' marginal flags (sample's fifth list; 0 where none) as a fifth
-    tensor."""
+    sample, and a token sees its sample's shared prefix (segment 0) and its own segment only,
+    and a token another only from the index the sample's sixth list gives for it on (where it has
+    one: `isolated_words`). `with_flags` adds the samples' marginal flags (sample's fifth list; 0
+    where none) as a fifth tensor."""
     rows = pack(samples)
     n = max(sum(len(s[0]) for s in r) for r in rows)
     ids = torch.full((len(rows), n), pad, dtype=torch.long)
@@ -334,6 +352,7 @@ def batch_tensors(samples, pad: int, with_flags: bool = False):
     doc = torch.full((len(rows), n), -1, dtype=torch.long)   # padding: a sample of its own
     pos = torch.zeros((len(rows), n), dtype=torch.long)
     flags = torch.zeros((len(rows), n), dtype=torch.long)
+    seen_from = torch.arange(n).repeat(len(rows), 1)
     for i, row in enumerate(rows):
         at = 0
         for d, (s, ws, sg, ps, *fl) in enumerate(row):
@@ -341,11 +360,14 @@ def batch_tensors(samples, pad: int, with_flags: bool = False):
             ids[i, span], w[i, span] = torch.tensor(s), torch.tensor(ws)
             if fl:
                 flags[i, span] = torch.tensor(fl[0])
+            if len(fl) > 1:
+                seen_from[i, span] = torch.tensor(fl[1]) + at
             seg[i, span], pos[i, span], doc[i, span] = torch.tensor(sg), torch.tensor(ps), d
             at += len(s)
     causal = torch.ones(n, n, dtype=torch.bool).tril()
     same_doc = doc[:, None, :] == doc[:, :, None]
     visible = same_doc & ((seg[:, None, :] == 0) | (seg[:, None, :] == seg[:, :, None]))
+    visible &= (torch.arange(n)[None, :, None] >= seen_from[:, None, :]) | torch.eye(n, dtype=torch.bool)
     out = ids, w, (causal & visible)[:, None], pos
     return out + (flags,) if with_flags else out
 
@@ -417,6 +439,10 @@ def main():
     ap.add_argument("--marginal-factors", action="store_true",
                     help="with --factor-captions and --factorised-visual: on an object whose colour (shape) the"
                          " caption left out, score only the pattern (colour) half of its codes")
+    ap.add_argument("--isolate-words", type=float, default=0.0, metavar="SHARE",
+                    help="hide the object colour and shape words of that share of the text-to-image captions from"
+                         " the caption's later tokens (the image sees them), so that the image reads each from its"
+                         " own word (a trial)")
     ap.add_argument("--factorised-visual", metavar="C,P",
                     help="for a vq.py --supervised-codes (27,83) or --product-codes C,P tokenizer: visual rows as"
                          " colour + pattern rows")
@@ -497,7 +523,7 @@ def main():
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
     drops = ("colour", "shape") if args.factor_drop == "either" else (args.factor_drop,)
-    opts = dict(factor=args.factor_captions, drops=drops, marginal=args.marginal_factors)
+    opts = dict(factor=args.factor_captions, drops=drops, marginal=args.marginal_factors, isolate=args.isolate_words)
     budget = Budget(args.steps, args.minutes)
     start = time.time()
     step, tokens, curve = 0, 0, []
