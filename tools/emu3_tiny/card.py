@@ -173,6 +173,20 @@ measures {fmt(swift_all)} and PyTorch {fmt(torch_all)}, on {get(m, ("swift_t2i_h
 {get(m, ("t2i_heldout_default_cfg", "images")) or "?"} images."""
 
 
+def first_cell_figures(m) -> str:
+    """The sentence on where a drawn object's colour is decided (evaluate.py's first_cell figures)."""
+    f = m.get("t2i_first_cell_colour")
+    if not f:
+        return ""
+    pairs = ", ".join(f"{k} {fmt(v)}" for k, v in f["heldout_by_pair"].items())
+    return f"""
+
+Where an object's colour is decided, its first cell (teacher-forced on the scene's own codes, over
+every single-object scene of a pair: `tools/emu3_tiny/first_cell.py`), the decoder gives the
+prompted colour a probability of {fmt(f["heldout"])} on held-out pairs ({f["heldout_scenes"]} scenes) and {fmt(f["seen"])} on seen ones
+({f["seen_scenes"]}). By held-out pair: {pairs}."""
+
+
 def render(work, model):
     m = json.load(open(os.path.join(model, "metrics.json")))
     vq_curve = json.load(open(os.path.join(work, "vq", "curve.json")))
@@ -327,7 +341,7 @@ the prior the pass's label smoothing lifted from the answers (Training), in the 
 drawn codes are sampled, not taken at their argmax, and smoothing their colours in the pass did
 not lift the held-out colour drawn, while it put other colours in some cells of seen prompts (Limits). The Swift
 sampler draws other random numbers than `torch.multinomial`, so its row is other images from
-the same distribution, not the same images: {swift_agreement(m)}
+the same distribution, not the same images: {swift_agreement(m)}{first_cell_figures(m)}
 
 Understanding, greedy (held-out scenes unless the row says otherwise):
 

@@ -5,7 +5,8 @@ project's Swift services, and writes the figures as JSON.
   the codes are (what one object changes; whether a held-out object's codes occur in training;
   how much of the change the encoder's GroupNorm statistics carry, locality_probe.py).
 - Text to image: the detector on images made for held-out prompts (prompted shape, colour and
-  position all right), with the model's default CFG and without CFG, over several seeds.
+  position all right), with the model's default CFG and without CFG, over several seeds; and where
+  an object's colour is decided, its first cell (first_cell.py).
 - Understanding: exact answers on held-out VQA pairs (greedy); captions naming the right objects;
   the same on scenes of the training distribution.
 - Through the Swift services (--swift): sampled images for held-out prompts (the detector),
@@ -35,6 +36,7 @@ from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_sampler  # noqa: E402
+import first_cell  # noqa: E402
 import locality_probe  # noqa: E402
 from detector import check, detect  # noqa: E402
 from scenes import (BACKGROUNDS, COLOURS, HELD_OUT, PHRASE, POSITIONS, SHAPES, SIZES, Obj, Scene,  # noqa: E402
@@ -340,6 +342,7 @@ def main():
                                else eval_t2i(t, held, args.seeds, 1.0, top_k))
     m["t2i_heldout_cfg3"] = eval_t2i(t, held, args.seeds, 3.0, top_k)
     m["t2i_seen_default_cfg"] = eval_t2i(t, seen, args.seeds, cfg, top_k)
+    m["t2i_first_cell_colour"] = first_cell.measure(t)
     items = vqa_set()
     m["understanding_heldout"], _ = eval_vqa(t, items)
     # the same questions on scenes of the training distribution: what is composition, what is training

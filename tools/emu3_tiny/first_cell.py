@@ -1,0 +1,65 @@
+"""How the decoder draws an object's colour from the prompt, measured where it is decided: the
+first cell of the object (in raster order), teacher-forced on the scene's own codes, for every
+single-object scene of a held-out (shape, colour) pair and of the seen pairs. The figure is the
+probability the decoder gives the prompted colour there (summed over every code with that object
+colour). Once an object's first cells are drawn, its later cells mostly follow them; a held-out
+prompt whose first cell gets the prompted colour with probability p is drawn in it about that often.
+
+`attention` tells which caption word the first cell's prediction reads in each layer's heads: the
+colour word itself, or a word that has seen the colour and the shape together (the shape word),
+which for a held-out pair it never has.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import torch
+from scenes import BACKGROUNDS, COLOURS, HELD_OUT, POSITIONS, SHAPES, SIZES, Obj, Scene, caption, render
+from supervised_codes import PATTERN_GRIDS, code_parts
+
+
+def scenes(held_out: bool) -> list[Scene]:
+    """Every single-object scene of the held-out pairs, or of the seen pairs (one background each,
+    in turn, to keep the count near the held-out one's)."""
+    if held_out:
+        return [Scene((Obj(s, c, z, p),), bg) for (s, c), z, p, bg in
+                itertools.product(sorted(HELD_OUT), SIZES, POSITIONS, BACKGROUNDS)]
+    seen = [(s, c) for s in SHAPES for c in COLOURS if (s, c) not in HELD_OUT]
+    bgs = itertools.cycle(BACKGROUNDS)
+    return [Scene((Obj(s, c, z, p),), next(bgs)) for (s, c), z, p in itertools.product(seen, SIZES, POSITIONS)]
+
+
+@torch.no_grad()
+def first_cell_colour(t, scene: Scene, codes: np.ndarray, attention: bool = False):
+    """The probability of the prompted colour at the object's first cell (the scene's `codes`
+    teacher-forced), and (with `attention`) per layer the (heads, caption tokens) attention of that
+    prediction over the caption."""
+    ids = t.b.ids
+    o = scene.objects[0]
+    text = caption(scene)
+    seq, _ = t.b.text_to_image(text, codes)
+    r, c = (int(v[0]) for v in np.nonzero(PATTERN_GRIDS[o.shape, o.size, o.position]))
+    at = len(t.b.generation_prompt(text, 8, 8)) + r * 9 + c - 1   # predicts cell (r, c); 9 = 8 codes + EOL
+    out = t.text(input_ids=torch.tensor([seq]), output_attentions=attention)
+    logits = torch.log_softmax(t.head(out.last_hidden_state[0, at]).float(), -1)[ids.visual0:]
+    fg, _, _ = code_parts(torch.arange(len(logits)))
+    p = float(torch.logsumexp(logits[fg == list(COLOURS).index(o.colour)], 0).exp())
+    if not attention:
+        return p, None
+    words = len(t.b.enc(text))
+    return p, [a[0, :, at, 1:1 + words].numpy() for a in out.attentions]
+
+
+def measure(t) -> dict:
+    """The mean probability of the prompted colour at the first cell, held-out and seen, and by
+    held-out pair."""
+    def run(group):
+        codes = t.encode(np.stack([render(s) for s in group]))
+        return [first_cell_colour(t, s, c)[0] for s, c in zip(group, codes)]
+    held, seen = run(scenes(True)), run(scenes(False))
+    per = len(held) // len(HELD_OUT)
+    by_pair = {f"{c} {s}": round(float(np.mean(held[k * per:(k + 1) * per])), 3)
+               for k, (s, c) in enumerate(sorted(HELD_OUT))}
+    return {"heldout": round(float(np.mean(held)), 3), "seen": round(float(np.mean(seen)), 3),
+            "heldout_scenes": len(held), "seen_scenes": len(seen), "heldout_by_pair": by_pair}
