@@ -29,14 +29,14 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
-smoothings in the main schedule too; `--isolate-words SHARE` hides a caption's colour and shape
-words from its later tokens (the image still sees them).
+smoothings in the main schedule too; `--isolate-words SHARE` hides a caption's colour words (with
+`--isolated both` its shape words too) from its later tokens (the image still sees them).
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
                        [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
-                       [--tune-only]] [--smooth-main] [--isolate-words SHARE]
+                       [--tune-only]] [--smooth-main] [--isolate-words SHARE [--isolated colour|both]]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -165,13 +165,14 @@ def binding_questions(qa):
 
 
 def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False,
-           drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0):
+           drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0,
+           isolated: str = "colour"):
     """One training sample: (ids, loss weights, segments, positions), text to image with
     probability T2I_SHARE (`t2i_sample`), else understanding. With `binding`, an understanding
     sample of a two-object scene always holds the questions that find one object by its shape (its
     colour, its position), and the rest of its questions at random."""
     if rng.random() < T2I_SHARE:
-        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal, isolate)
+        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal, isolate, isolated)
     if binding and len(scene.objects) > 1:
         qa = questions(scene)
         bind = binding_questions(qa)
@@ -181,7 +182,8 @@ def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0
 
 
 def t2i_sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0,
-               drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0):
+               drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0,
+               isolated: str = "colour"):
     """A text-to-image sample (CAPTION_DROPOUT of them with an empty caption). With `marginal`, a
     fifth list: per token, MARGINAL_COLOUR or MARGINAL_PATTERN on the cells of an object whose
     shape or colour the caption left out (see FactorisedVisual.loss), else 0. With `isolate`, a
@@ -194,18 +196,20 @@ def t2i_sample(builder: Builder, rng: random.Random, scene, codes, factor: float
         out += (marginal_flags(builder, scene, ids, left_out) if marginal else [0] * len(ids),)
     if isolate:
         hide = bool(text) and rng.random() < isolate
-        out += (isolated_words(builder, ids) if hide else list(range(len(ids))),)
+        out += (isolated_words(builder, ids, isolated) if hide else list(range(len(ids))),)
     return out
 
 
-def isolated_words(builder: Builder, ids: list[int]) -> list[int]:
+def isolated_words(builder: Builder, ids: list[int], which: str = "colour") -> list[int]:
     """For `--isolate-words`: per token of a text-to-image sample, the index from which later
-    tokens may see it: the caption's object colour and shape words from the image's first token
-    (<|image start|>) on, so that no caption token after them holds them, and every other token from
-    itself on (plain causal). The image then reads each attribute from its own word, and never
-    from a word that has seen a (shape, colour) pair together, which for a held-out pair it has
-    never seen."""
-    words = set(torch.cat(answer_classes(builder)[1::2]).tolist())   # " red", " circle", ...
+    tokens may see it: the caption's object colour words (`which` "colour"; "both": and its shape
+    words) from the image's first token (<|image start|>) on, so that no caption token after them
+    holds them, and every other token from itself on (plain causal). The image then reads an
+    object's colour from its own word, and never from a word that has seen a (shape, colour) pair
+    together, which for a held-out pair it has never seen; and the words after a colour word (the
+    shape, the position) read the same whatever the colour."""
+    classes = answer_classes(builder)   # colours, " colours", shapes, " shapes"
+    words = set(torch.cat(classes[1::2] if which == "both" else classes[1:2]).tolist())
     image = ids.index(builder.ids.sov)
     return [image if k < image and t in words else k for k, t in enumerate(ids)]
 
@@ -440,9 +444,11 @@ def main():
                     help="with --factor-captions and --factorised-visual: on an object whose colour (shape) the"
                          " caption left out, score only the pattern (colour) half of its codes")
     ap.add_argument("--isolate-words", type=float, default=0.0, metavar="SHARE",
-                    help="hide the object colour and shape words of that share of the text-to-image captions from"
-                         " the caption's later tokens (the image sees them), so that the image reads each from its"
-                         " own word (a trial)")
+                    help="hide the object colour words of that share of the text-to-image captions from the caption's"
+                         " later tokens (the image sees them), so that the image reads a colour from its own word"
+                         " (a trial; --isolated both hides the shape words too)")
+    ap.add_argument("--isolated", choices=["colour", "both"], default="colour",
+                    help="with --isolate-words: hide the colour words only (default), or the shape words too")
     ap.add_argument("--factorised-visual", metavar="C,P",
                     help="for a vq.py --supervised-codes (27,83) or --product-codes C,P tokenizer: visual rows as"
                          " colour + pattern rows")
@@ -523,7 +529,8 @@ def main():
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.05}, {"params": other, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.98))
     drops = ("colour", "shape") if args.factor_drop == "either" else (args.factor_drop,)
-    opts = dict(factor=args.factor_captions, drops=drops, marginal=args.marginal_factors, isolate=args.isolate_words)
+    opts = dict(factor=args.factor_captions, drops=drops, marginal=args.marginal_factors, isolate=args.isolate_words,
+                isolated=args.isolated)
     budget = Budget(args.steps, args.minutes)
     start = time.time()
     step, tokens, curve = 0, 0, []
