@@ -3,10 +3,11 @@ text-to-image samples (caption → image rows, 10% with an empty caption for the
 and understanding samples (image + questions → answers; up to QAS_PER_IMAGE questions share one
 image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
 weighted 0.5 (paper §2.3). `make tiny-model` runs it with `--factorised-visual 27,83 --bf16
---tune-steps 800 --tune-smoothing 0.2`: for the supervised codes of vq.py --supervised-codes (27
+--isolate-words 0.8 --tune-steps 800 --tune-smoothing 0.2`: for the supervised codes of vq.py --supervised-codes (27
 colour pairs x 83 patterns), each visual code's rows are a colour row plus a pattern row
 (FactorisedVisual), trained under bfloat16 autocast where the CPU has AVX512_BF16 (float32
-elsewhere); after the main schedule, an understanding pass teaches binding, with label smoothing
+elsewhere), with the colour words of four in five captions hidden from the caption's later words
+(`isolated_words`: the image reads an object's colour from its own word); after the main schedule, an understanding pass teaches binding, with label smoothing
 within the colour words and within the shape words (below).
 Without `--factorised-visual` the visual tokens' embeddings and output rows start from what each
 code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
@@ -29,8 +30,8 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
-smoothings in the main schedule too; `--isolate-words SHARE` hides a caption's colour words (with
-`--isolated both` its shape words too) from its later tokens (the image still sees them).
+smoothings in the main schedule too; `--isolated both` makes `--isolate-words` hide the shape words
+too.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
@@ -446,7 +447,7 @@ def main():
     ap.add_argument("--isolate-words", type=float, default=0.0, metavar="SHARE",
                     help="hide the object colour words of that share of the text-to-image captions from the caption's"
                          " later tokens (the image sees them), so that the image reads a colour from its own word"
-                         " (a trial; --isolated both hides the shape words too)")
+                         " (the recipe: 0.8; --isolated both hides the shape words too, a trial)")
     ap.add_argument("--isolated", choices=["colour", "both"], default="colour",
                     help="with --isolate-words: hide the colour words only (default), or the shape words too")
     ap.add_argument("--factorised-visual", metavar="C,P",
