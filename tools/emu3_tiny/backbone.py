@@ -31,12 +31,13 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
 smoothings in the main schedule too; `--isolated both` makes `--isolate-words` hide the shape words
-too.
+too; `--tune-colour-noise Q` gives the object cells the pass's drawing reads another colour now and
+then (`noisy_inputs`), scoring the true one.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
-                       [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
+                       [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE] [--tune-colour-noise Q]
                        [--tune-only]] [--smooth-main] [--isolate-words SHARE [--isolated colour|both]]
                        (needs OUT/vq and OUT/tokenizer)
 """
@@ -184,20 +185,43 @@ def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0
 
 def t2i_sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0,
                drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0,
-               isolated: str = "colour"):
+               isolated: str = "colour", noise: float = 0.0):
     """A text-to-image sample (CAPTION_DROPOUT of them with an empty caption). With `marginal`, a
     fifth list: per token, MARGINAL_COLOUR or MARGINAL_PATTERN on the cells of an object whose
     shape or colour the caption left out (see FactorisedVisual.loss), else 0. With `isolate`, a
-    sixth: per token, from which index on the later tokens may see it (`isolated_words`)."""
+    sixth: per token, from which index on the later tokens may see it (`isolated_words`). With
+    `noise` (and a caption), a seventh: the ids the model reads (`noisy_inputs`; the targets stay `ids`)."""
     left_out: list = []
     text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops, left_out)
     ids, w = builder.text_to_image(text, codes)
     out = ids, w, [0] * len(ids), list(range(len(ids)))
-    if marginal or isolate:
+    if marginal or isolate or noise:
         out += (marginal_flags(builder, scene, ids, left_out) if marginal else [0] * len(ids),)
-    if isolate:
+    if isolate or noise:
         hide = bool(text) and rng.random() < isolate
         out += (isolated_words(builder, ids, isolated) if hide else list(range(len(ids))),)
+    if noise and text:
+        out += (noisy_inputs(builder, rng, scene, ids, len(builder.generation_prompt(text, *np.shape(codes))), noise),)
+    return out
+
+
+def noisy_inputs(builder: Builder, rng: random.Random, scene, ids: list[int], first: int, q: float) -> list[int]:
+    """For `--tune-colour-noise`: the ids a text-to-image sample's model reads, each object cell's
+    code (from index `first`, rows of GRID codes and an end of line) with probability `q` given
+    another object colour that the scene's shapes all have in training (never a held-out pair), its
+    background and pattern kept. The targets stay the true codes, so a cell's colour must follow
+    the caption's colour word, whatever the cells drawn before it say."""
+    out = list(ids)
+    v0 = builder.ids.visual0
+    for o in scene.objects:
+        colour = list(COLOURS).index(o.colour)
+        others = [k for k, c in enumerate(COLOURS)   # held out with none of the scene's shapes, as cells may overlap
+                  if c != o.colour and all((p.shape, c) not in HELD_OUT for p in scene.objects)]
+        for r, c in zip(*np.nonzero(PATTERN_GRIDS[o.shape, o.size, o.position])):
+            at = first + int(r) * (GRID + 1) + int(c)
+            fg, bg, pattern = code_parts(out[at] - v0)
+            if fg == colour and rng.random() < q:
+                out[at] = v0 + int(code_of(rng.choice(others), bg, pattern))
     return out
 
 
@@ -222,14 +246,14 @@ def understanding_sample(builder: Builder, rng: random.Random, scene, codes):
 
 
 def tuning_sample(builder: Builder, rng: random.Random, scenes, codes, two: list[int], t2i: float,
-                  recolour: float = 0.0, **opts):
+                  recolour: float = 0.0, noise: float = 0.0, **opts):
     """A sample of the understanding pass (--tune-steps): text to image with probability `t2i` (so
     that drawing is kept), else an understanding sample, of a two-object scene 80% of the time,
     where questions must find an object by its shape; with probability `recolour` that sample is
-    `recoloured_sample` instead."""
+    `recoloured_sample` instead; `noise`: see `noisy_inputs`."""
     if rng.random() < t2i:
         i = rng.randrange(len(scenes))
-        return t2i_sample(builder, rng, scenes[i], codes[i], **opts)
+        return t2i_sample(builder, rng, scenes[i], codes[i], noise=noise, **opts)
     i = rng.choice(two) if rng.random() < 0.8 else rng.randrange(len(scenes))
     if recolour and rng.random() < recolour:
         return recoloured_sample(builder, rng, scenes[i], codes[i])
@@ -280,15 +304,16 @@ class FactorisedVisual(torch.nn.Module):
         alt = code_of(torch.arange(len(COLOURS))[None, :], bg[at][:, None], pattern[at][:, None])
         return smooth_at(logits, ce, at, self.visual0 + alt, eps)
 
-    def loss(self, model, ids, w, mask, pos, flags=None, smoothing=None, draw_smoothing: float = 0.0):
+    def loss(self, model, ids, w, mask, pos, flags=None, smoothing=None, draw_smoothing: float = 0.0, inputs=None):
         """weighted_loss with the factorised rows. Where `flags` (batch_tensors) marks a target
         token MARGINAL_COLOUR or MARGINAL_PATTERN, only that half of its code is scored: the loss is
         the colour (or pattern) logits' cross-entropy over the colour (pattern) rows alone. `smoothing`
         ((classes, eps), for `smoothed`) and `draw_smoothing` (eps, for `colour_smoothed`) smooth the loss
-        of words and of drawn colours."""
-        vis = ids >= self.visual0
-        code = (ids - self.visual0).clamp(min=0)
-        emb = model.model.embed_tokens(ids)
+        of words and of drawn colours. `inputs` (default `ids`) are the ids the model reads."""
+        inputs = ids if inputs is None else inputs
+        vis = inputs >= self.visual0
+        code = (inputs - self.visual0).clamp(min=0)
+        emb = model.model.embed_tokens(inputs)
         emb = torch.where(vis[..., None], self.colour_in[code // self.np] + self.pattern_in[code % self.np], emb)
         hidden = model.model(inputs_embeds=emb, attention_mask=mask, position_ids=pos).last_hidden_state[:, :-1]
         head = torch.cat([model.lm_head.weight[:self.visual0], self.rows(self.colour_out, self.pattern_out)])
@@ -343,12 +368,13 @@ def marginal_flags(builder: Builder, scene, ids, left_out) -> list[int]:
     return flags
 
 
-def batch_tensors(samples, pad: int, with_flags: bool = False):
+def batch_tensors(samples, pad: int, with_flags: bool = False, with_inputs: bool = False):
     """Packed, padded ids, weights, positions and the (B, 1, L, L) mask: causal, within one
     sample, and a token sees its sample's shared prefix (segment 0) and its own segment only,
     and a token another only from the index the sample's sixth list gives for it on (where it has
     one: `isolated_words`). `with_flags` adds the samples' marginal flags (sample's fifth list; 0
-    where none) as a fifth tensor."""
+    where none) as a fifth tensor; `with_inputs` then the ids the model reads (a sample's seventh
+    list where it has one, `noisy_inputs`; else its ids)."""
     rows = pack(samples)
     n = max(sum(len(s[0]) for s in r) for r in rows)
     ids = torch.full((len(rows), n), pad, dtype=torch.long)
@@ -358,15 +384,22 @@ def batch_tensors(samples, pad: int, with_flags: bool = False):
     pos = torch.zeros((len(rows), n), dtype=torch.long)
     flags = torch.zeros((len(rows), n), dtype=torch.long)
     seen_from = torch.arange(n).repeat(len(rows), 1)
+    inputs = ids   # replaced by a copy below where a sample brings its own inputs
+    if with_inputs and any(len(s) > 6 for r in rows for s in r):
+        inputs = torch.full((len(rows), n), pad, dtype=torch.long)
     for i, row in enumerate(rows):
         at = 0
         for d, (s, ws, sg, ps, *fl) in enumerate(row):
             span = slice(at, at + len(s))
             ids[i, span], w[i, span] = torch.tensor(s), torch.tensor(ws)
+            if inputs is not ids:
+                inputs[i, span] = torch.tensor(s)
             if fl:
                 flags[i, span] = torch.tensor(fl[0])
             if len(fl) > 1:
                 seen_from[i, span] = torch.tensor(fl[1]) + at
+            if len(fl) > 2 and inputs is not ids:
+                inputs[i, span] = torch.tensor(fl[2])
             seg[i, span], pos[i, span], doc[i, span] = torch.tensor(sg), torch.tensor(ps), d
             at += len(s)
     causal = torch.ones(n, n, dtype=torch.bool).tril()
@@ -374,7 +407,8 @@ def batch_tensors(samples, pad: int, with_flags: bool = False):
     visible = same_doc & ((seg[:, None, :] == 0) | (seg[:, None, :] == seg[:, :, None]))
     visible &= (torch.arange(n)[None, :, None] >= seen_from[:, None, :]) | torch.eye(n, dtype=torch.bool)
     out = ids, w, (causal & visible)[:, None], pos
-    return out + (flags,) if with_flags else out
+    out += (flags,) if with_flags or with_inputs else ()
+    return out + (inputs,) if with_inputs else out
 
 
 def weighted_loss(model, ids, w, mask, pos, smoothing=None):
@@ -469,6 +503,10 @@ def main():
     ap.add_argument("--tune-draw-smoothing", type=float, default=0.0, metavar="EPS",
                     help="with --factorised-visual 27,83, in the understanding pass: label smoothing EPS over the object"
                          " colours on the drawn cells of an object (a trial)")
+    ap.add_argument("--tune-colour-noise", type=float, default=0.0, metavar="Q",
+                    help="with --factorised-visual 27,83, in the understanding pass: each object cell of a captioned"
+                         " text-to-image sample is read (not scored) with probability Q in another colour its shape has"
+                         " in training, so that drawn colours follow the colour word (a trial)")
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
     ap.add_argument("--tune-only", action="store_true",
@@ -482,6 +520,9 @@ def main():
         sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
     if args.tune_draw_smoothing and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
         sys.exit(f"backbone.py: --tune-draw-smoothing needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
+    if args.tune_colour_noise and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
+        sys.exit(f"backbone.py: --tune-colour-noise needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
+    noisy = args.tune_colour_noise > 0
     if args.tune_only and not (args.tune_steps > 0 and os.path.exists(os.path.join(args.out, "backbone_main.pt"))):
         sys.exit(f"backbone.py: --tune-only needs --tune-steps N and {os.path.join(args.out, 'backbone_main.pt')},"
                  " which a run with --tune-steps saves after its main schedule")
@@ -540,11 +581,14 @@ def main():
     def train_step(samples, lr: float, smoothing=None, draw_smoothing: float = 0.0) -> int:
         for g in opt.param_groups:
             g["lr"] = lr
-        ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors)
+        ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors, noisy)
+        inputs = flags.pop() if noisy else None
+        if noisy and not args.marginal_factors:
+            flags = []
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             if factorised:
                 loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags, smoothing=smoothing,
-                                                draw_smoothing=draw_smoothing)
+                                                draw_smoothing=draw_smoothing, inputs=inputs)
             else:
                 loss, ce, ww = weighted_loss(model, ids, w, mask, pos, smoothing)
         opt.zero_grad(set_to_none=True)
@@ -595,7 +639,8 @@ def main():
     two = [i for i, s in enumerate(scenes) if len(s.objects) == 2]
     for k in range(args.tune_steps):
         lr = args.tune_lr * min(1.0, (k + 1) / 30) * cosine(k / args.tune_steps)
-        tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, args.tune_recolour, **opts)
+        tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, args.tune_recolour,
+                                            args.tune_colour_noise, **opts)
                               for _ in range(args.batch)], lr, smoothing, args.tune_draw_smoothing)
         step += 1
         if (k + 1) % 100 == 0 or k + 1 == args.tune_steps:
