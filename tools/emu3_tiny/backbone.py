@@ -32,12 +32,13 @@ always asks each object's colour and position of two-object scenes; `--tune-draw
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
 smoothings in the main schedule too; `--isolated both` makes `--isolate-words` hide the shape words
 too; `--tune-colour-noise Q` gives the object cells the pass's drawing reads another colour now and
-then (`noisy_inputs`), scoring the true one.
+then (`noisy_inputs`), scoring the true one, and `--tune-pattern-noise Q` another shape's pattern.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
-                       [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE] [--tune-colour-noise Q]
+                       [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
+                       [--tune-colour-noise Q] [--tune-pattern-noise Q]
                        [--tune-only]] [--smooth-main] [--isolate-words SHARE [--isolated colour|both]]
                        (needs OUT/vq and OUT/tokenizer)
 """
@@ -185,32 +186,36 @@ def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0
 
 def t2i_sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0,
                drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0,
-               isolated: str = "colour", noise: float = 0.0):
+               isolated: str = "colour", noise: tuple[float, float] = (0.0, 0.0)):
     """A text-to-image sample (CAPTION_DROPOUT of them with an empty caption). With `marginal`, a
     fifth list: per token, MARGINAL_COLOUR or MARGINAL_PATTERN on the cells of an object whose
     shape or colour the caption left out (see FactorisedVisual.loss), else 0. With `isolate`, a
     sixth: per token, from which index on the later tokens may see it (`isolated_words`). With
-    `noise` (and a caption), a seventh: the ids the model reads (`noisy_inputs`; the targets stay `ids`)."""
+    `noise` (colour and pattern probabilities, and a caption), a seventh: the ids the model reads
+    (`noisy_inputs`; the targets stay `ids`)."""
     left_out: list = []
     text = "" if rng.random() < CAPTION_DROPOUT else caption(scene, rng, factor, drops, left_out)
     ids, w = builder.text_to_image(text, codes)
     out = ids, w, [0] * len(ids), list(range(len(ids)))
-    if marginal or isolate or noise:
+    if marginal or isolate or any(noise):
         out += (marginal_flags(builder, scene, ids, left_out) if marginal else [0] * len(ids),)
-    if isolate or noise:
+    if isolate or any(noise):
         hide = bool(text) and rng.random() < isolate
         out += (isolated_words(builder, ids, isolated) if hide else list(range(len(ids))),)
-    if noise and text:
-        out += (noisy_inputs(builder, rng, scene, ids, len(builder.generation_prompt(text, *np.shape(codes))), noise),)
+    if any(noise) and text:
+        out += (noisy_inputs(builder, rng, scene, ids, len(builder.generation_prompt(text, *np.shape(codes))), *noise),)
     return out
 
 
-def noisy_inputs(builder: Builder, rng: random.Random, scene, ids: list[int], first: int, q: float) -> list[int]:
+def noisy_inputs(builder: Builder, rng: random.Random, scene, ids: list[int], first: int, q: float,
+                 qp: float = 0.0) -> list[int]:
     """For `--tune-colour-noise`: the ids a text-to-image sample's model reads, each object cell's
     code (from index `first`, rows of GRID codes and an end of line) with probability `q` given
     another object colour that the scene's shapes all have in training (never a held-out pair), its
-    background and pattern kept. The targets stay the true codes, so a cell's colour must follow
-    the caption's colour word, whatever the cells drawn before it say."""
+    background and pattern kept; with probability `qp` (`--tune-pattern-noise`) its pattern is the one
+    the same cell has in another shape of the object's colour, size and place (never a held-out
+    pair; never an empty cell). The targets stay the true codes, so a cell's colour and pattern must
+    follow the caption's words, whatever the cells drawn before it say."""
     out = list(ids)
     v0 = builder.ids.visual0
     for o in scene.objects:
@@ -220,8 +225,15 @@ def noisy_inputs(builder: Builder, rng: random.Random, scene, ids: list[int], fi
         for r, c in zip(*np.nonzero(PATTERN_GRIDS[o.shape, o.size, o.position])):
             at = first + int(r) * (GRID + 1) + int(c)
             fg, bg, pattern = code_parts(out[at] - v0)
-            if fg == colour and rng.random() < q:
-                out[at] = v0 + int(code_of(rng.choice(others), bg, pattern))
+            if fg != colour:
+                continue
+            if q and rng.random() < q:
+                fg = rng.choice(others)
+            if qp and rng.random() < qp:
+                alt = {int(PATTERN_GRIDS[s, o.size, o.position][r, c]) for s in SHAPES if (s, o.colour) not in HELD_OUT}
+                alt -= {0, int(pattern)}
+                pattern = rng.choice(sorted(alt)) if alt else pattern
+            out[at] = v0 + int(code_of(fg, bg, pattern))
     return out
 
 
@@ -246,7 +258,7 @@ def understanding_sample(builder: Builder, rng: random.Random, scene, codes):
 
 
 def tuning_sample(builder: Builder, rng: random.Random, scenes, codes, two: list[int], t2i: float,
-                  recolour: float = 0.0, noise: float = 0.0, **opts):
+                  recolour: float = 0.0, noise: tuple[float, float] = (0.0, 0.0), **opts):
     """A sample of the understanding pass (--tune-steps): text to image with probability `t2i` (so
     that drawing is kept), else an understanding sample, of a two-object scene 80% of the time,
     where questions must find an object by its shape; with probability `recolour` that sample is
@@ -507,6 +519,9 @@ def main():
                     help="with --factorised-visual 27,83, in the understanding pass: each object cell of a captioned"
                          " text-to-image sample is read (not scored) with probability Q in another colour its shape has"
                          " in training, so that drawn colours follow the colour word (a trial)")
+    ap.add_argument("--tune-pattern-noise", type=float, default=0.0, metavar="Q",
+                    help="the same for the cells' patterns: read with probability Q as the same cell of another shape"
+                         " of that colour, size and place (a trial)")
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
     ap.add_argument("--tune-only", action="store_true",
@@ -522,7 +537,10 @@ def main():
         sys.exit(f"backbone.py: --tune-draw-smoothing needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
     if args.tune_colour_noise and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
         sys.exit(f"backbone.py: --tune-colour-noise needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
-    noisy = args.tune_colour_noise > 0
+    if args.tune_pattern_noise and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
+        sys.exit(f"backbone.py: --tune-pattern-noise needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
+    noise = (args.tune_colour_noise, args.tune_pattern_noise)
+    noisy = any(noise)
     if args.tune_only and not (args.tune_steps > 0 and os.path.exists(os.path.join(args.out, "backbone_main.pt"))):
         sys.exit(f"backbone.py: --tune-only needs --tune-steps N and {os.path.join(args.out, 'backbone_main.pt')},"
                  " which a run with --tune-steps saves after its main schedule")
@@ -640,7 +658,7 @@ def main():
     for k in range(args.tune_steps):
         lr = args.tune_lr * min(1.0, (k + 1) / 30) * cosine(k / args.tune_steps)
         tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, args.tune_recolour,
-                                            args.tune_colour_noise, **opts)
+                                            noise, **opts)
                               for _ in range(args.batch)], lr, smoothing, args.tune_draw_smoothing)
         step += 1
         if (k + 1) % 100 == 0 or k + 1 == args.tune_steps:
