@@ -3,12 +3,14 @@ text-to-image samples (caption → image rows, 10% with an empty caption for the
 and understanding samples (image + questions → answers; up to QAS_PER_IMAGE questions share one
 image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
 weighted 0.5 (paper §2.3). `make tiny-model` runs it with `--factorised-visual 27,83 --bf16
---isolate-words 0.8 --tune-steps 800 --tune-smoothing 0.2`: for the supervised codes of vq.py --supervised-codes (27
+--isolate-words 0.8 --tune-steps 800 --tune-smoothing 0.2 --tune-colour-noise 0.3
+--tune-pattern-noise 0.3`: for the supervised codes of vq.py --supervised-codes (27
 colour pairs x 83 patterns), each visual code's rows are a colour row plus a pattern row
 (FactorisedVisual), trained under bfloat16 autocast where the CPU has AVX512_BF16 (float32
 elsewhere), with the colour words of four in five captions hidden from the caption's later words
 (`isolated_words`: the image reads an object's colour from its own word); after the main schedule, an understanding pass teaches binding, with label smoothing
-within the colour words and within the shape words (below).
+within the colour words and within the shape words (below), its drawn object cells read now and
+then in another colour or another shape's pattern and scored as drawn (`noisy_inputs`).
 Without `--factorised-visual` the visual tokens' embeddings and output rows start from what each
 code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
 (save_pretrained), OUT/backbone_curve.json and OUT/backbone_run.json (precision, CPU, threads).
@@ -31,8 +33,7 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
 smoothings in the main schedule too; `--isolated both` makes `--isolate-words` hide the shape words
-too; `--tune-colour-noise Q` gives the object cells the pass's drawing reads another colour now and
-then (`noisy_inputs`), scoring the true one, and `--tune-pattern-noise Q` another shape's pattern.
+too.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
@@ -518,10 +519,10 @@ def main():
     ap.add_argument("--tune-colour-noise", type=float, default=0.0, metavar="Q",
                     help="with --factorised-visual 27,83, in the understanding pass: each object cell of a captioned"
                          " text-to-image sample is read (not scored) with probability Q in another colour its shape has"
-                         " in training, so that drawn colours follow the colour word (a trial)")
+                         " in training, so that drawn colours follow the colour word (the recipe: 0.3)")
     ap.add_argument("--tune-pattern-noise", type=float, default=0.0, metavar="Q",
                     help="the same for the cells' patterns: read with probability Q as the same cell of another shape"
-                         " of that colour, size and place (a trial)")
+                         " of that colour, size and place (the recipe: 0.3)")
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
     ap.add_argument("--tune-only", action="store_true",
