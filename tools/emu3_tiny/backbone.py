@@ -210,7 +210,7 @@ def t2i_sample(builder: Builder, rng: random.Random, scene, codes, factor: float
 
 def noisy_inputs(builder: Builder, rng: random.Random, scene, ids: list[int], first: int, q: float,
                  qp: float = 0.0) -> list[int]:
-    """For `--tune-colour-noise`: the ids a text-to-image sample's model reads, each object cell's
+    """For `--tune-colour-noise` and `--tune-pattern-noise`: the ids a text-to-image sample's model reads, each object cell's
     code (from index `first`, rows of GRID codes and an end of line) with probability `q` given
     another object colour that the scene's shapes all have in training (never a held-out pair), its
     background and pattern kept; with probability `qp` (`--tune-pattern-noise`) its pattern is the one
@@ -518,8 +518,8 @@ def main():
                          " colours on the drawn cells of an object (a trial)")
     ap.add_argument("--tune-colour-noise", type=float, default=0.0, metavar="Q",
                     help="with --factorised-visual 27,83, in the understanding pass: each object cell of a captioned"
-                         " text-to-image sample is read (not scored) with probability Q in another colour its shape has"
-                         " in training, so that drawn colours follow the colour word (the recipe: 0.3)")
+                         " text-to-image sample is read (not scored) with probability Q in another object colour, one no"
+                         " shape of the scene has held out, so that drawn colours follow the colour word (the recipe: 0.3)")
     ap.add_argument("--tune-pattern-noise", type=float, default=0.0, metavar="Q",
                     help="the same for the cells' patterns: read with probability Q as the same cell of another shape"
                          " of that colour, size and place (the recipe: 0.3)")
