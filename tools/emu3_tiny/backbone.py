@@ -397,22 +397,18 @@ def batch_tensors(samples, pad: int, with_flags: bool = False, with_inputs: bool
     pos = torch.zeros((len(rows), n), dtype=torch.long)
     flags = torch.zeros((len(rows), n), dtype=torch.long)
     seen_from = torch.arange(n).repeat(len(rows), 1)
-    inputs = ids   # replaced by a copy below where a sample brings its own inputs
-    if with_inputs and any(len(s) > 6 for r in rows for s in r):
-        inputs = torch.full((len(rows), n), pad, dtype=torch.long)
+    inputs = torch.full((len(rows), n), pad, dtype=torch.long) if with_inputs else None
     for i, row in enumerate(rows):
         at = 0
         for d, (s, ws, sg, ps, *fl) in enumerate(row):
             span = slice(at, at + len(s))
             ids[i, span], w[i, span] = torch.tensor(s), torch.tensor(ws)
-            if inputs is not ids:
-                inputs[i, span] = torch.tensor(s)
+            if inputs is not None:
+                inputs[i, span] = torch.tensor(fl[2] if len(fl) > 2 else s)
             if fl:
                 flags[i, span] = torch.tensor(fl[0])
             if len(fl) > 1:
                 seen_from[i, span] = torch.tensor(fl[1]) + at
-            if len(fl) > 2 and inputs is not ids:
-                inputs[i, span] = torch.tensor(fl[2])
             seg[i, span], pos[i, span], doc[i, span] = torch.tensor(sg), torch.tensor(ps), d
             at += len(s)
     causal = torch.ones(n, n, dtype=torch.bool).tril()
@@ -420,7 +416,7 @@ def batch_tensors(samples, pad: int, with_flags: bool = False, with_inputs: bool
     visible = same_doc & ((seg[:, None, :] == 0) | (seg[:, None, :] == seg[:, :, None]))
     visible &= (torch.arange(n)[None, :, None] >= seen_from[:, None, :]) | torch.eye(n, dtype=torch.bool)
     out = ids, w, (causal & visible)[:, None], pos
-    out += (flags,) if with_flags or with_inputs else ()
+    out += (flags,) if with_flags else ()
     return out + (inputs,) if with_inputs else out
 
 
@@ -534,12 +530,10 @@ def main():
     args = ap.parse_args()
     if args.marginal_factors and not (args.factorised_visual and args.factor_captions > 0):
         sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
-    if args.tune_draw_smoothing and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
-        sys.exit(f"backbone.py: --tune-draw-smoothing needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
-    if args.tune_colour_noise and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
-        sys.exit(f"backbone.py: --tune-colour-noise needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
-    if args.tune_pattern_noise and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
-        sys.exit(f"backbone.py: --tune-pattern-noise needs the supervised codes' --factorised-visual {COLOUR_PAIRS},{PATTERNS}")
+    for option in ("tune_draw_smoothing", "tune_colour_noise", "tune_pattern_noise"):   # they assume code_of's layout
+        if getattr(args, option) and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
+            sys.exit(f"backbone.py: --{option.replace('_', '-')} needs the supervised codes' --factorised-visual"
+                     f" {COLOUR_PAIRS},{PATTERNS}")
     noise = (args.tune_colour_noise, args.tune_pattern_noise)
     noisy = any(noise)
     if args.tune_only and not (args.tune_steps > 0 and os.path.exists(os.path.join(args.out, "backbone_main.pt"))):
@@ -602,8 +596,6 @@ def main():
             g["lr"] = lr
         ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors, noisy)
         inputs = flags.pop() if noisy else None
-        if noisy and not args.marginal_factors:
-            flags = []
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
             if factorised:
                 loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags, smoothing=smoothing,
