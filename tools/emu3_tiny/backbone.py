@@ -32,15 +32,15 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
-smoothings in the main schedule too; `--isolated both` makes `--isolate-words` hide the shape words
-too.
+smoothings in the main schedule too, and `--noise-main` both noises; `--isolated both` makes
+`--isolate-words` hide the shape words too.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
                        [--factorised-visual C,P] [--bf16] [--tune-steps N [--tune-lr LR] [--tune-t2i SHARE]
                        [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
                        [--tune-colour-noise Q] [--tune-pattern-noise Q]
-                       [--tune-only]] [--smooth-main] [--isolate-words SHARE [--isolated colour|both]]
+                       [--tune-only]] [--smooth-main] [--noise-main] [--isolate-words SHARE [--isolated colour|both]]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -170,13 +170,13 @@ def binding_questions(qa):
 
 def sample(builder: Builder, rng: random.Random, scene, codes, factor: float = 0.0, binding: bool = False,
            drops: tuple[str, ...] = ("colour", "shape"), marginal: bool = False, isolate: float = 0.0,
-           isolated: str = "colour"):
+           isolated: str = "colour", noise: tuple[float, float] = (0.0, 0.0)):
     """One training sample: (ids, loss weights, segments, positions), text to image with
-    probability T2I_SHARE (`t2i_sample`), else understanding. With `binding`, an understanding
+    probability T2I_SHARE (`t2i_sample`, with `noise`: see `noisy_inputs`), else understanding. With `binding`, an understanding
     sample of a two-object scene always holds the questions that find one object by its shape (its
     colour, its position), and the rest of its questions at random."""
     if rng.random() < T2I_SHARE:
-        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal, isolate, isolated)
+        return t2i_sample(builder, rng, scene, codes, factor, drops, marginal, isolate, isolated, noise)
     if binding and len(scene.objects) > 1:
         qa = questions(scene)
         bind = binding_questions(qa)
@@ -519,6 +519,8 @@ def main():
     ap.add_argument("--tune-pattern-noise", type=float, default=0.0, metavar="Q",
                     help="the same for the cells' patterns: read with probability Q as the same cell of another shape"
                          " of that colour, size and place (the recipe: 0.3)")
+    ap.add_argument("--noise-main", action="store_true",
+                    help="apply --tune-colour-noise and --tune-pattern-noise in the main schedule too (a trial)")
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
     ap.add_argument("--tune-only", action="store_true",
@@ -617,6 +619,7 @@ def main():
 
     smoothing = (answer_classes(builder), args.tune_smoothing) if args.tune_smoothing else None
     main_smoothing = (smoothing, args.tune_draw_smoothing) if args.smooth_main else (None, 0.0)
+    main_noise = noise if args.noise_main else (0.0, 0.0)
     main_state = os.path.join(args.out, "backbone_main.pt")
     if args.tune_only:   # resume after a main phase that ran with --tune-steps
         st = torch.load(main_state, weights_only=False)
@@ -634,7 +637,8 @@ def main():
             break
         lr = args.lr * min(1.0, (step + 1) / 150) * cosine(frac)
         picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
-        tokens += train_step([sample(builder, rng, scenes[i], codes[i], binding=args.binding_questions, **opts)
+        tokens += train_step([sample(builder, rng, scenes[i], codes[i], binding=args.binding_questions,
+                                     noise=main_noise, **opts)
                               for i in picks], lr, *main_smoothing)
         step += 1
         if step % 100 == 0:
