@@ -3,14 +3,16 @@ text-to-image samples (caption → image rows, 10% with an empty caption for the
 and understanding samples (image + questions → answers; up to QAS_PER_IMAGE questions share one
 image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
 weighted 0.5 (paper §2.3). `make tiny-model` runs it with `--factorised-visual 27,83 --bf16
---isolate-words 0.8 --tune-steps 800 --tune-smoothing 0.2 --tune-colour-noise 0.3
---tune-pattern-noise 0.3`: for the supervised codes of vq.py --supervised-codes (27
+--isolate-words 0.8 --tune-steps 800 --tune-t2i 0.15 --tune-smoothing 0.2 --tune-colour-noise 0.3
+--tune-pattern-noise 0.3 --noise-main`: for the supervised codes of vq.py --supervised-codes (27
 colour pairs x 83 patterns), each visual code's rows are a colour row plus a pattern row
 (FactorisedVisual), trained under bfloat16 autocast where the CPU has AVX512_BF16 (float32
 elsewhere), with the colour words of four in five captions hidden from the caption's later words
-(`isolated_words`: the image reads an object's colour from its own word); after the main schedule, an understanding pass teaches binding, with label smoothing
-within the colour words and within the shape words (below), its drawn object cells read now and
-then in another colour or another shape's pattern and scored as drawn (`noisy_inputs`).
+(`isolated_words`: the image reads an object's colour from its own word), the drawn object cells
+of its text-to-image samples read now and then in another colour or another shape's pattern and
+scored as drawn (`noisy_inputs`, in the main schedule and the pass); after the main schedule, an
+understanding pass (85% understanding samples) teaches binding, with label smoothing within the
+colour words and within the shape words (below).
 Without `--factorised-visual` the visual tokens' embeddings and output rows start from what each
 code looks like (`--init random` keeps transformers' initialisation). Writes OUT/backbone
 (save_pretrained), OUT/backbone_curve.json and OUT/backbone_run.json (precision, CPU, threads).
@@ -32,7 +34,7 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 `--marginal-factors` only the other half of that object's codes is scored); `--binding-questions`
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
-smoothings in the main schedule too, and `--noise-main` both noises; `--isolated both` makes
+smoothings in the main schedule too; `--isolated both` makes
 `--isolate-words` hide the shape words too.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
@@ -501,7 +503,7 @@ def main():
                          " scenes, which must find an object by its shape (binding), plus some text to image")
     ap.add_argument("--tune-lr", type=float, default=5e-4, help="the understanding pass's peak learning rate")
     ap.add_argument("--tune-t2i", type=float, default=0.3, metavar="SHARE",
-                    help="the share of text-to-image samples in the understanding pass")
+                    help="the share of text-to-image samples in the understanding pass (the recipe: 0.15)")
     ap.add_argument("--tune-recolour", type=float, default=0.0, metavar="SHARE",
                     help="the share of the pass's understanding samples whose objects are recoloured cell by cell"
                          " (colours their shape has in training) and asked no colour")
@@ -520,7 +522,7 @@ def main():
                     help="the same for the cells' patterns: read with probability Q as the same cell of another shape"
                          " of that colour, size and place (the recipe: 0.3)")
     ap.add_argument("--noise-main", action="store_true",
-                    help="apply --tune-colour-noise and --tune-pattern-noise in the main schedule too (a trial)")
+                    help="apply --tune-colour-noise and --tune-pattern-noise in the main schedule too (the recipe)")
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
     ap.add_argument("--tune-only", action="store_true",
