@@ -733,7 +733,11 @@ the colour question 53.9% → 85.4%). This model's pass, from that same main sch
 image, bound places too (Results). The same pass with colour noise 0.5 (pattern 0.3) bound sizes as
 well (held-out VQA 96.8%: how big 97.8%, where 97.8%, the colour question 87.6%; seen scenes 100%),
 but drew held-out prompts no better (82.0%: shape 98.5%, colour 84.0%; Swift 83.0%): the drawn
-colour is settled by the main schedule.
+colour is settled by the main schedule. Colour noise 0.5 from the main schedule on (a full run of
+the decoder, this model's options otherwise) did much worse: held-out prompts 45.5% (shape 63.0%,
+colour 69.0%; Swift 48.0%), the first cell of a held-out object in the prompted colour 61.4%,
+held-out VQA 75.0% (the shape question 48.3%, captions naming the objects 31.7%), seen prompts
+100%. Not in the recipe.
 
 For composition on the tokenizer side, product codes (`vq.py --product-codes C,P` with `backbone.py
 --factorised-visual C,P`; product_codes.py) make each code a colour entry times a pattern entry, so
