@@ -341,7 +341,9 @@ training shaped; the sums are exported as ordinary rows (a plain Emu3 checkpoint
 Last, an understanding pass ({pass_steps:,} steps, {pass_minutes:.0f} minutes here; `backbone.py --tune-steps
 {pass_steps} --tune-t2i 0.15`): AdamW at a peak of 5e-4 (30 steps of warm-up, then a cosine down to 5%),
 batches of 85% understanding samples, four in five of them of two-object scenes, and 15% text to
-image.
+image. (This model's pass was run with `--tune-only` from the saved main schedule of a full run
+whose own pass had 30% text to image, Limits; `make tiny-model` runs both stages in one command, and
+that one run of this recipe has not been measured yet.)
 {PASS_EXTRA}After the main schedule the decoder answers a question that names one of two objects ("What
 colour is the star?") about as often for the other object as for it. That is an optimisation
 plateau, not a limit of the model: a decoder fine-tuned on two-object questions alone stays at
