@@ -203,12 +203,16 @@ def first_cell_figures(m) -> str:
     if not f:
         return ""
     pairs = ", ".join(f"{k} {fmt(v)}" for k, v in f["heldout_by_pair"].items())
+    where = f.get("heldout_by_position")
+    places = (f" By the object's position: {', '.join(f'{k} {fmt(v)}' for k, v in where.items())} (on the"
+              " left the object's first cell is the row's first or second, read from the row's start)."
+              if where else "")
     return f"""
 
 Where an object's colour is decided, its first cell (teacher-forced on the scene's own codes, over
 every single-object scene of a pair: `tools/emu3_tiny/first_cell.py`), the decoder gives the
 prompted colour a probability of {fmt(f["heldout"])} on held-out pairs ({f["heldout_scenes"]} scenes) and {fmt(f["seen"])} on seen ones
-({f["seen_scenes"]}). By held-out pair: {pairs}. The detector finds the prompted colour in
+({f["seen_scenes"]}). By held-out pair: {pairs}.{places} The detector finds the prompted colour in
 {fmt(get(m, ("t2i_heldout_default_cfg", "colour")))} of the sampled images{later_cells(f, get(m, ("t2i_heldout_default_cfg", "colour")))}."""
 
 
