@@ -28,6 +28,8 @@ EPS`, a colour or shape word's loss is smoothed by EPS over its class, so that t
 never rule a colour or a shape out and the image decides; with `--tune-recolour SHARE` (a trial),
 that share of its understanding samples show an image recoloured cell by cell and ask no colour;
 `--tune-only` reruns the pass alone from OUT/backbone_main.pt, which a run with --tune-steps saves).
+`--save-main-every N` also saves the decoder every N main-schedule steps (OUT/backbone_main_stepS.pt:
+its weights and factorised rows, no optimiser), for probes of when in training composition is decided.
 
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions (`--factor-drop` picks which; with
@@ -43,6 +45,7 @@ Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|r
                        [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
                        [--tune-colour-noise Q] [--tune-pattern-noise Q]
                        [--tune-only]] [--smooth-main] [--noise-main] [--isolate-words SHARE [--isolated colour|both]]
+                       [--save-main-every N]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -525,6 +528,9 @@ def main():
                     help="apply --tune-colour-noise and --tune-pattern-noise in the main schedule too (the recipe)")
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
+    ap.add_argument("--save-main-every", type=int, default=0, metavar="N",
+                    help="every N steps of the main schedule, save the decoder (its weights and factorised rows, no"
+                         " optimiser) to OUT/backbone_main_stepS.pt, to measure when composition is decided (a trial)")
     ap.add_argument("--tune-only", action="store_true",
                     help="skip the main schedule: resume from OUT/backbone_main.pt, which a run with --tune-steps saves"
                          " after its main schedule, and run the understanding pass alone (for trials)")
@@ -645,6 +651,10 @@ def main():
         step += 1
         if step % 100 == 0:
             report(curve, acc, step, elapsed, tokens, lr)
+        if args.save_main_every and step % args.save_main_every == 0:
+            torch.save({"model": model.state_dict(), "step": step,
+                        "factorised": factorised.state_dict() if factorised else None},
+                       os.path.join(args.out, f"backbone_main_step{step}.pt"))
     if step % 100 and not args.tune_only:
         report(curve, acc, step, time.time() - start, tokens, lr)   # the stage's last point: where it ended
     if args.tune_steps and not args.tune_only:   # so that --tune-only can try other passes from here
