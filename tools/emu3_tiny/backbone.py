@@ -629,6 +629,10 @@ def main():
     main_smoothing = (smoothing, args.tune_draw_smoothing) if args.smooth_main else (None, 0.0)
     main_noise = noise if args.noise_main else (0.0, 0.0)
     main_state = os.path.join(args.out, "backbone_main.pt")
+
+    def decoder_state() -> dict:
+        """The decoder's weights and factorised rows, as backbone_main.pt and the --save-main-every files hold them."""
+        return {"model": model.state_dict(), "factorised": factorised.state_dict() if factorised else None}
     if args.tune_only:   # resume after a main phase that ran with --tune-steps
         st = torch.load(main_state, weights_only=False)
         model.load_state_dict(st["model"])
@@ -652,15 +656,12 @@ def main():
         if step % 100 == 0:
             report(curve, acc, step, elapsed, tokens, lr)
         if args.save_main_every and step % args.save_main_every == 0:
-            torch.save({"model": model.state_dict(), "step": step,
-                        "factorised": factorised.state_dict() if factorised else None},
-                       os.path.join(args.out, f"backbone_main_step{step}.pt"))
+            torch.save({**decoder_state(), "step": step}, os.path.join(args.out, f"backbone_main_step{step}.pt"))
     if step % 100 and not args.tune_only:
         report(curve, acc, step, time.time() - start, tokens, lr)   # the stage's last point: where it ended
     if args.tune_steps and not args.tune_only:   # so that --tune-only can try other passes from here
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "rng": rng.getstate(), "step": step,
-                    "tokens": tokens, "curve": curve, "factorised": factorised.state_dict() if factorised else None},
-                   main_state)
+        torch.save({**decoder_state(), "opt": opt.state_dict(), "rng": rng.getstate(), "step": step,
+                    "tokens": tokens, "curve": curve}, main_state)
 
     # the understanding pass: questions that must find an object by its shape, at a lower rate
     two = [i for i, s in enumerate(scenes) if len(s.objects) == 2]

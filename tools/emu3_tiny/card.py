@@ -766,7 +766,7 @@ the decoder every 300 steps, `--save-main-every 300`) drew the good way: the hel
 41.0%, 39.6%, 54.1%, 69.3%, 84.2% and 86.4% at steps 300 to 1,800 (seen pairs 99.9% from step
 1,500). So two of three main schedules of the recipe composed about as this model's did, and where
 it composes it does so late in the schedule, not early. Hiding the colour words in nine captions of ten
-(`--isolate-words 0.9`, a full decoder run, this model's options otherwise) lies inside it too:
+(`--isolate-words 0.9`, a full decoder run, this model's options otherwise) lies inside that spread too:
 after its main schedule the first cell 28.3%; after its pass held-out prompts 43.0% (shape 90.0%,
 colour 50.5%; Swift 46.0%), seen prompts 100%, held-out VQA 94.5% (the colour question 71.9%).
 

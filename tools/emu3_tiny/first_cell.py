@@ -61,12 +61,13 @@ def measure(t) -> dict:
     def run(group):
         codes = t.encode(np.stack([render(s) for s in group]))
         return [first_cell_colour(t, s, c)[0] for s, c in zip(group, codes)]
-    held, seen = run(scenes(True)), run(scenes(False))
+    held_scenes = scenes(True)
+    held, seen = run(held_scenes), run(scenes(False))
     per = len(held) // len(HELD_OUT)
     by_pair = {f"{c} {s}": round(float(np.mean(held[k * per:(k + 1) * per])), 3)
                for k, (s, c) in enumerate(sorted(HELD_OUT))}
-    where = [s.objects[0].position for s in scenes(True)]
-    by_position = {p: round(float(np.mean([v for v, w in zip(held, where) if w == p])), 3) for p in POSITIONS}
+    by_position = {p: round(float(np.mean([v for v, s in zip(held, held_scenes) if s.objects[0].position == p])), 3)
+                   for p in POSITIONS}
     return {"heldout": round(float(np.mean(held)), 3), "seen": round(float(np.mean(seen)), 3),
             "heldout_scenes": len(held), "seen_scenes": len(seen), "heldout_by_pair": by_pair,
             "heldout_by_position": by_position}
