@@ -29,7 +29,8 @@ never rule a colour or a shape out and the image decides; with `--tune-recolour 
 that share of its understanding samples show an image recoloured cell by cell and ask no colour;
 `--tune-only` reruns the pass alone from OUT/backbone_main.pt, which a run with --tune-steps saves).
 `--save-main-every N` also saves the decoder every N main-schedule steps (OUT/backbone_main_stepS.pt:
-its weights and factorised rows, no optimiser), for probes of when in training composition is decided.
+its weights and factorised rows, no optimiser), for probes of when in training composition is decided
+(saved_decoder.py turns one, or backbone_main.pt, into a folder that export.py reads).
 
 Trials, off by default and not in the recipe (the card has their figures): `--factor-captions P`
 leaves out an object's colour or shape in captions (`--factor-drop` picks which; with
@@ -530,7 +531,8 @@ def main():
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
     ap.add_argument("--save-main-every", type=int, default=0, metavar="N",
                     help="every N steps of the main schedule, save the decoder (its weights and factorised rows, no"
-                         " optimiser) to OUT/backbone_main_stepS.pt, to measure when composition is decided (a trial)")
+                         " optimiser) to OUT/backbone_main_stepS.pt, to measure when composition is decided (a trial;"
+                         " saved_decoder.py makes a folder of one for export.py)")
     ap.add_argument("--tune-only", action="store_true",
                     help="skip the main schedule: resume from OUT/backbone_main.pt, which a run with --tune-steps saves"
                          " after its main schedule, and run the understanding pass alone (for trials)")

@@ -9,6 +9,8 @@ got (a trial measured 74% here and the prompted colour in 40% of its sampled hel
 colour word itself, or a word that has seen the colour and the shape together (the shape word),
 which for a held-out pair it never has. It switches the decoder to eager attention (sdpa returns
 no attention weights).
+
+Usage: first_cell.py MODEL_DIR      (prints measure()'s figures as JSON)
 """
 from __future__ import annotations
 
@@ -71,3 +73,15 @@ def measure(t) -> dict:
     return {"heldout": round(float(np.mean(held)), 3), "seen": round(float(np.mean(seen)), 3),
             "heldout_scenes": len(held), "seen_scenes": len(seen), "heldout_by_pair": by_pair,
             "heldout_by_position": by_position}
+
+
+if __name__ == "__main__":   # first_cell.py MODEL_DIR: the figures of measure() as JSON
+    import json
+    import os
+    import sys
+
+    from evaluate import Tiny
+    if len(sys.argv) != 2:
+        sys.exit("usage: first_cell.py MODEL_DIR (an export.py output)")
+    torch.set_num_threads(int(os.environ.get("EMU3_TINY_THREADS", "2")))
+    print(json.dumps(measure(Tiny(sys.argv[1]))))
