@@ -38,7 +38,9 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
 smoothings in the main schedule too; `--isolated both` makes
-`--isolate-words` hide the shape words too.
+`--isolate-words` hide the shape words too; `--invariance LAMBDA` adds invariance.py's loss (a
+caption read again with a shape or a colour word swapped, seen pairs only, must predict the same
+colours or patterns at an object's first cell) to the main schedule.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
@@ -46,7 +48,7 @@ Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|r
                        [--tune-smoothing EPS] [--tune-draw-smoothing EPS] [--tune-recolour SHARE]
                        [--tune-colour-noise Q] [--tune-pattern-noise Q]
                        [--tune-only]] [--smooth-main] [--noise-main] [--isolate-words SHARE [--isolated colour|both]]
-                       [--save-main-every N]
+                       [--invariance LAMBDA [--invariance-pairs K]] [--save-main-every N]
                        (needs OUT/vq and OUT/tokenizer)
 """
 from __future__ import annotations
@@ -65,6 +67,7 @@ import torch.nn.functional as F
 from tokenizers import Tokenizer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import invariance  # noqa: E402
 from budget import Budget  # noqa: E402
 from scenes import COLOURS, HELD_OUT, SHAPES, caption, questions, random_scene, render  # noqa: E402
 from sequences import Builder  # noqa: E402
@@ -329,12 +332,7 @@ class FactorisedVisual(torch.nn.Module):
         the colour (or pattern) logits' cross-entropy over the colour (pattern) rows alone. `smoothing`
         ((classes, eps), for `smoothed`) and `draw_smoothing` (eps, for `colour_smoothed`) smooth the loss
         of words and of drawn colours. `inputs` (default `ids`) are the ids the model reads."""
-        inputs = ids if inputs is None else inputs
-        vis = inputs >= self.visual0
-        code = (inputs - self.visual0).clamp(min=0)
-        emb = model.model.embed_tokens(inputs)
-        emb = torch.where(vis[..., None], self.colour_in[code // self.np] + self.pattern_in[code % self.np], emb)
-        hidden = model.model(inputs_embeds=emb, attention_mask=mask, position_ids=pos).last_hidden_state[:, :-1]
+        hidden = self.hidden(model, ids if inputs is None else inputs, mask, pos)[:, :-1]
         head = torch.cat([model.lm_head.weight[:self.visual0], self.rows(self.colour_out, self.pattern_out)])
         logits = hidden @ head.t()
         flat, targets = logits.reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1)
@@ -352,6 +350,14 @@ class FactorisedVisual(torch.nn.Module):
                              torch.where(f.reshape(-1) == MARGINAL_PATTERN, pat.reshape(-1), ce))
         ww = w[:, 1:].reshape(-1)
         return (ce * ww).sum() / ww.sum(), ce.view(ids.shape[0], -1), w[:, 1:]
+
+    def hidden(self, model, inputs, mask, pos) -> torch.Tensor:
+        """The decoder's last hidden states for `inputs`, visual tokens embedded by the factorised rows."""
+        vis = inputs >= self.visual0
+        code = (inputs - self.visual0).clamp(min=0)
+        emb = model.model.embed_tokens(inputs)
+        emb = torch.where(vis[..., None], self.colour_in[code // self.np] + self.pattern_in[code % self.np], emb)
+        return model.model(inputs_embeds=emb, attention_mask=mask, position_ids=pos).last_hidden_state
 
     @torch.no_grad()
     def write(self, model):
@@ -465,6 +471,9 @@ def report(curve, acc, step, elapsed, tokens, lr, phase: str | None = None):
     mean = lambda xs: round(float(np.mean(xs)), 4) if xs else None  # noqa: E731
     point = {"minutes": round(elapsed / 60, 2), "step": step, "tokens": tokens,
              "image_loss": mean(acc["image"]), "text_loss": mean(acc["text"])}
+    if acc.get("invariance"):
+        point["invariance_loss"] = mean(acc["invariance"])
+        acc["invariance"].clear()
     if phase:
         point["phase"] = phase
     curve.append(point)
@@ -529,6 +538,12 @@ def main():
                     help="apply --tune-colour-noise and --tune-pattern-noise in the main schedule too (the recipe)")
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
+    ap.add_argument("--invariance", type=float, default=0.0, metavar="LAMBDA",
+                    help="with --factorised-visual 27,83, in the main schedule: LAMBDA times the invariance loss"
+                         " (invariance.py: a few captions read again with a shape or colour word swapped, on seen"
+                         " pairs only, must predict the same colours or patterns at the object's first cell; a trial)")
+    ap.add_argument("--invariance-pairs", type=int, default=8, metavar="K",
+                    help="with --invariance: captions read twice per step (default 8)")
     ap.add_argument("--save-main-every", type=int, default=0, metavar="N",
                     help="every N steps of the main schedule, save the decoder (its weights and factorised rows, no"
                          " optimiser) to OUT/backbone_main_stepS.pt, to measure when composition is decided (a trial;"
@@ -542,7 +557,7 @@ def main():
     args = ap.parse_args()
     if args.marginal_factors and not (args.factorised_visual and args.factor_captions > 0):
         sys.exit("backbone.py: --marginal-factors needs --factorised-visual and --factor-captions")
-    for option in ("tune_draw_smoothing", "tune_colour_noise", "tune_pattern_noise"):   # they assume code_of's layout
+    for option in ("tune_draw_smoothing", "tune_colour_noise", "tune_pattern_noise", "invariance"):   # they assume code_of's layout
         if getattr(args, option) and args.factorised_visual != f"{COLOUR_PAIRS},{PATTERNS}":
             sys.exit(f"backbone.py: --{option.replace('_', '-')} needs the supervised codes' --factorised-visual"
                      f" {COLOUR_PAIRS},{PATTERNS}")
@@ -601,9 +616,22 @@ def main():
     budget = Budget(args.steps, args.minutes)
     start = time.time()
     step, tokens, curve = 0, 0, []
-    acc = {"image": [], "text": []}
+    acc = {"image": [], "text": [], "invariance": []}
+    inv_rng = random.Random(args.seed + 1000)   # its own stream: the main data stream stays as without it
 
-    def train_step(samples, lr: float, smoothing=None, draw_smoothing: float = 0.0) -> int:
+    def invariance_pairs():
+        if not args.invariance:
+            return None
+        out = []
+        while len(out) < args.invariance_pairs:
+            i = inv_rng.randrange(len(scenes))
+            p = invariance.pair(builder, inv_rng, scenes[i], codes[i], args.isolate_words,
+                                lambda b, ids: isolated_words(b, ids, args.isolated))
+            if p:
+                out.append(p)
+        return out
+
+    def train_step(samples, lr: float, smoothing=None, draw_smoothing: float = 0.0, pairs=None) -> int:
         for g in opt.param_groups:
             g["lr"] = lr
         ids, w, mask, pos, *flags = batch_tensors(samples, builder.ids.pad, args.marginal_factors, noisy)
@@ -612,6 +640,10 @@ def main():
             if factorised:
                 loss, ce, ww = factorised.loss(model, ids, w, mask, pos, *flags, smoothing=smoothing,
                                                 draw_smoothing=draw_smoothing, inputs=inputs)
+                if pairs:
+                    extra = invariance.loss(factorised, model, pairs, builder.ids.pad)
+                    loss = loss + args.invariance * extra
+                    acc["invariance"].append(float(extra.detach()))
             else:
                 loss, ce, ww = weighted_loss(model, ids, w, mask, pos, smoothing)
         opt.zero_grad(set_to_none=True)
@@ -653,7 +685,7 @@ def main():
         picks = [rng.randrange(len(scenes)) for _ in range(args.batch)]
         tokens += train_step([sample(builder, rng, scenes[i], codes[i], binding=args.binding_questions,
                                      noise=main_noise, **opts)
-                              for i in picks], lr, *main_smoothing)
+                              for i in picks], lr, *main_smoothing, invariance_pairs())
         step += 1
         if step % 100 == 0:
             report(curve, acc, step, elapsed, tokens, lr)
