@@ -539,7 +539,7 @@ def main():
     ap.add_argument("--smooth-main", action="store_true",
                     help="apply --tune-smoothing and --tune-draw-smoothing in the main schedule too (a trial)")
     ap.add_argument("--invariance", type=float, default=0.0, metavar="LAMBDA",
-                    help="with --factorised-visual 27,83, in the main schedule: LAMBDA times the invariance loss"
+                    help="with --factorised-visual 27,83, in the main schedule and the pass: LAMBDA times the invariance loss"
                          " (invariance.py: a few captions read again with a shape or colour word swapped, on seen"
                          " pairs only, must predict the same colours or patterns at the object's first cell; a trial)")
     ap.add_argument("--invariance-pairs", type=int, default=8, metavar="K",
@@ -703,7 +703,7 @@ def main():
         lr = args.tune_lr * min(1.0, (k + 1) / 30) * cosine(k / args.tune_steps)
         tokens += train_step([tuning_sample(builder, rng, scenes, codes, two, args.tune_t2i, args.tune_recolour,
                                             noise, **opts)
-                              for _ in range(args.batch)], lr, smoothing, args.tune_draw_smoothing)
+                              for _ in range(args.batch)], lr, smoothing, args.tune_draw_smoothing, invariance_pairs())
         step += 1
         if (k + 1) % 100 == 0 or k + 1 == args.tune_steps:
             report(curve, acc, step, time.time() - start, tokens, lr, phase="understanding pass")
