@@ -4,13 +4,15 @@ and understanding samples (image + questions → answers; up to QAS_PER_IMAGE qu
 image prefix, each seeing only the prefix and itself), next-token loss with vision tokens
 weighted 0.5 (paper §2.3). `make tiny-model` runs it with `--factorised-visual 27,83 --bf16
 --isolate-words 0.8 --tune-steps 800 --tune-t2i 0.15 --tune-smoothing 0.2 --tune-colour-noise 0.3
---tune-pattern-noise 0.3 --noise-main`: for the supervised codes of vq.py --supervised-codes (27
+--tune-pattern-noise 0.3 --noise-main --invariance 0.1`: for the supervised codes of vq.py --supervised-codes (27
 colour pairs x 83 patterns), each visual code's rows are a colour row plus a pattern row
 (FactorisedVisual), trained under bfloat16 autocast where the CPU has AVX512_BF16 (float32
 elsewhere), with the colour words of four in five captions hidden from the caption's later words
 (`isolated_words`: the image reads an object's colour from its own word), the drawn object cells
 of its text-to-image samples read now and then in another colour or another shape's pattern and
-scored as drawn (`noisy_inputs`, in the main schedule and the pass); after the main schedule, an
+scored as drawn (`noisy_inputs`, in the main schedule and the pass), a few captions a step read
+again with a shape or colour word swapped (seen pairs only) asked for the same colours or patterns
+at an object's first cell (invariance.py); after the main schedule, an
 understanding pass (85% understanding samples) teaches binding, with label smoothing within the
 colour words and within the shape words (below).
 Without `--factorised-visual` the visual tokens' embeddings and output rows start from what each
@@ -38,9 +40,7 @@ leaves out an object's colour or shape in captions (`--factor-drop` picks which;
 always asks each object's colour and position of two-object scenes; `--tune-draw-smoothing EPS`
 smooths the object colours of drawn cells in the understanding pass; `--smooth-main` applies both
 smoothings in the main schedule too; `--isolated both` makes
-`--isolate-words` hide the shape words too; `--invariance LAMBDA` adds invariance.py's loss (a
-caption read again with a shape or a colour word swapped, seen pairs only, must predict the same
-colours or patterns at an object's first cell) to the main schedule.
+`--isolate-words` hide the shape words too.
 
 Usage: backbone.py OUT [--steps N | --minutes M] [--seed S] [--init appearance|random]
                        [--factor-captions P [--factor-drop WHAT] [--marginal-factors]] [--binding-questions]
@@ -541,7 +541,7 @@ def main():
     ap.add_argument("--invariance", type=float, default=0.0, metavar="LAMBDA",
                     help="with --factorised-visual 27,83, in the main schedule and the pass: LAMBDA times the invariance loss"
                          " (invariance.py: a few captions read again with a shape or colour word swapped, on seen"
-                         " pairs only, must predict the same colours or patterns at the object's first cell; a trial)")
+                         " pairs only, must predict the same colours or patterns at the object's first cell; the recipe: 0.1)")
     ap.add_argument("--invariance-pairs", type=int, default=8, metavar="K",
                     help="with --invariance: captions read twice per step (default 8)")
     ap.add_argument("--save-main-every", type=int, default=0, metavar="N",

@@ -1,4 +1,4 @@
-"""For backbone.py `--invariance LAMBDA` (a trial): a loss that asks the decoder to draw an
+"""For backbone.py `--invariance LAMBDA` (the recipe: 0.1): a loss that asks the decoder to draw an
 object's colour whatever its shape, and its shape whatever its colour, on seen pairs only.
 
 A held-out pair's colour is not pinned by the training data: the decoder learns that a star is

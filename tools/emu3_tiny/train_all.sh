@@ -8,7 +8,9 @@
 # --factorised-visual 27,83, under bfloat16 autocast where the CPU has AVX512_BF16, else float32)
 # with the colour words of four in five captions hidden from the caption's later words (--isolate-words 0.8),
 # its text-to-image samples' object cells read now and then in another colour or pattern (--tune-colour-noise 0.3
-# --tune-pattern-noise 0.3 --noise-main), and its understanding pass (--tune-steps 800 --tune-t2i 0.15
+# --tune-pattern-noise 0.3 --noise-main), a loss that keeps the colours it predicts at an object's first
+# cell the same whatever the shape word, and the patterns whatever the colour word, on seen pairs
+# (--invariance 0.1, invariance.py), and its understanding pass (--tune-steps 800 --tune-t2i 0.15
 # --tune-smoothing 0.2), export, evaluation, model card. Fixed seeds
 # give the same data stream again; on one thread (EMU3_TINY_THREADS=1) the same weights too, while
 # on two (the default) some of PyTorch's CPU kernels add in varying order, so the weights differ in
@@ -33,7 +35,7 @@ step "vision tokenizer";  "$py" vq.py "$work/vq" --supervised-codes --codebook 2
 step "packing check";     "$py" check_packing.py "$work/tokenizer/tokenizer.json"
 step "Emu3 decoder";      "$py" backbone.py "$work" --factorised-visual 27,83 --bf16 --steps "${BACKBONE_STEPS:-1830}" \
                               --isolate-words 0.8 --tune-steps "${TUNE_STEPS:-800}" --tune-t2i 0.15 --tune-smoothing 0.2 \
-                              --tune-colour-noise 0.3 --tune-pattern-noise 0.3 --noise-main \
+                              --tune-colour-noise 0.3 --tune-pattern-noise 0.3 --noise-main --invariance 0.1 \
                               | tee "$work/backbone.log"
 step "export";            "$py" export.py "$work" "$model" --cfg "${EMU3_TINY_CFG:-1.0}" --top-k "${EMU3_TINY_TOP_K:-4}"
 swift=()
