@@ -414,12 +414,13 @@ Understanding, greedy (held-out scenes unless the row says otherwise):
 Exact answers by question (PyTorch). With the pass's label smoothing the held-out shape question is
 answered {fmt(kinds.get("What shape is …"))} (the midday model, Previous models: 75.3%, a red cross read as a triangle in nearly all
 its errors) and captions of held-out scenes name their objects in {fmt(get(m, ("understanding_heldout", "captions_name_objects")))} (43.3%). What stays
-wrong is the size question, {fmt(kinds.get("How big is the …"))} on held-out scenes ({fmt(seen_kinds.get("How big is the …"))} on the training distribution's):
-asked how big one of two objects of different sizes is, the decoder answers about as often with
-the other object's size (in this model's held-out set, 19 of 34 such questions right, mostly
-"large" for a small object; every question on two objects of one size right), and the colour
-question, {fmt(kinds.get("What colour is the …"))} ({fmt(seen_kinds.get("What colour is the …"))}): now and then the other object's colour, or, asked the colour of a
-held-out object alone, a run of caption words ("triangle on the right ..."). Binding, answering
+wrong is the colour question, {fmt(kinds.get("What colour is the …"))} on held-out scenes ({fmt(seen_kinds.get("What colour is the …"))} on the training distribution's),
+and "Where is the X?", {fmt(kinds.get("Where is the …"))} ({fmt(seen_kinds.get("Where is the …"))}); the size question is answered {fmt(kinds.get("How big is the …"))}
+({fmt(seen_kinds.get("How big is the …"))}). (The previous model, Previous models, answered the colour question 91.0% and the
+size question 83.1%: asked how big one of two objects of different sizes is, it answered about as
+often with the other object's size. Its colour errors, and an earlier model's, were the other
+object's colour or, asked the colour of a held-out object alone, a run of caption words; this
+model's are not yet read one by one.) Binding, answering
 about the object a question names when there are two, was the weak point of the models before the
 understanding pass: asked "What colour is the X?" and "Where is the X?" on scenes of the training
 distribution, an earlier model answered 83 of 84 right with one object, but with two only 33 of 72,
