@@ -19,7 +19,7 @@ import itertools
 import numpy as np
 import torch
 from scenes import BACKGROUNDS, COLOURS, HELD_OUT, POSITIONS, SHAPES, SIZES, Obj, Scene, caption, render
-from supervised_codes import COLOUR_PAIRS, PATTERN_GRIDS, PATTERNS, code_parts
+from supervised_codes import COLOUR_PAIRS, GRID, PATTERN_GRIDS, PATTERNS, code_parts
 
 OBJECT_COLOUR = code_parts(torch.arange(COLOUR_PAIRS * PATTERNS))[0]   # each code's object colour (index into COLOURS)
 
@@ -35,6 +35,19 @@ def scenes(held_out: bool) -> list[Scene]:
     return [Scene((Obj(s, c, z, p),), next(bgs)) for (s, c), z, p in itertools.product(seen, SIZES, POSITIONS)]
 
 
+def object_cell(o) -> tuple[int, int]:
+    """The object's first cell in raster order: (row, column) on the code grid."""
+    r, c = (int(v[0]) for v in np.nonzero(PATTERN_GRIDS[o.shape, o.size, o.position]))
+    return r, c
+
+
+def predicting(builder, text: str, cell: tuple[int, int]) -> int:
+    """The index, in a text-to-image sequence of `text`, of the token whose prediction is `cell`'s
+    code (each code row is GRID codes and an end of line)."""
+    r, c = cell
+    return len(builder.generation_prompt(text, GRID, GRID)) + r * (GRID + 1) + c - 1
+
+
 @torch.no_grad()
 def first_cell_colour(t, scene: Scene, codes: np.ndarray, attention: bool = False):
     """The probability of the prompted colour at the object's first cell (the scene's `codes`
@@ -46,8 +59,7 @@ def first_cell_colour(t, scene: Scene, codes: np.ndarray, attention: bool = Fals
     o = scene.objects[0]
     text = caption(scene)
     seq, _ = t.b.text_to_image(text, codes)
-    r, c = (int(v[0]) for v in np.nonzero(PATTERN_GRIDS[o.shape, o.size, o.position]))
-    at = len(t.b.generation_prompt(text, 8, 8)) + r * 9 + c - 1   # predicts cell (r, c); 9 = 8 codes + EOL
+    at = predicting(t.b, text, object_cell(o))
     out = t.text(input_ids=torch.tensor([seq]), output_attentions=attention)
     logits = torch.log_softmax(t.head(out.last_hidden_state[0, at]).float(), -1)[ids.visual0:]
     p = float(torch.logsumexp(logits[OBJECT_COLOUR[:len(logits)] == list(COLOURS).index(o.colour)], 0).exp())

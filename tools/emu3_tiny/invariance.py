@@ -17,31 +17,27 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import torch
 import torch.nn.functional as F
+from first_cell import object_cell, predicting
 from scenes import BACKGROUNDS, COLOURS, HELD_OUT, SHAPES, caption
-from supervised_codes import GRID, PATTERN_GRIDS, code_of
+from supervised_codes import code_of
 
 
 def first_object(scene):
     """The object whose first cell (raster order) comes first, and that cell (row, column)."""
-    cells = []
-    for o in scene.objects:
-        r, c = (int(v[0]) for v in np.nonzero(PATTERN_GRIDS[o.shape, o.size, o.position]))
-        cells.append((r * GRID + c, o, (r, c)))
-    _, o, cell = min(cells, key=lambda x: x[0])
-    return o, cell
+    o = min(scene.objects, key=object_cell)
+    return o, object_cell(o)
 
 
 def pair(builder, rng: random.Random, scene, codes, isolate: float, isolated_words):
     """(ids, swapped ids, seen_from, at, kind, background index): a caption and its image up to the
     first object cell, read at `at` (the token whose prediction is that cell), with one word swapped
     (`kind` "shape": compare colours; "colour": compare patterns); None where no swap is allowed."""
-    o, (r, c) = first_object(scene)
+    o, cell = first_object(scene)
     text = caption(scene, rng)
     ids, _ = builder.text_to_image(text, codes)
-    at = len(builder.generation_prompt(text, GRID, GRID)) + r * (GRID + 1) + c - 1
+    at = predicting(builder, text, cell)
     shape_id = builder.enc(" " + o.shape)[0]
     where = ids.index(shape_id)
     shapes = [s for s in SHAPES if all(s != p.shape for p in scene.objects) and (s, o.colour) not in HELD_OUT]
